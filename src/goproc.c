@@ -1,0 +1,620 @@
+/*
+ * goproc.c - open a Go process and take snapshots of its runtime state.
+ */
+#define _GNU_SOURCE
+#include "goproc.h"
+#include "diag.h"
+#include "globals.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_GOROUTINES (16u << 20)
+#define MAX_MS 100000
+#define MAX_PS 4096
+#define MAX_STACK_COPY (64u << 20)      /* per goroutine */
+#define MAX_WAIT_REASONS 256
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Go version: .go.buildinfo first, else runtime.buildVersion. */
+static int find_version(struct goproc *gp)
+{
+	if (elfimg_buildinfo(&gp->img) == 0 && gp->img.bi.go_version) {
+		snprintf(gp->version, sizeof(gp->version), "%s",
+			 gp->img.bi.go_version);
+		gp->version_source = "buildinfo";
+		return 0;
+	}
+	if (globals_build_version(gp, gp->version, sizeof(gp->version)) == 0) {
+		gp->version_source = "runtime.buildVersion";
+		return 0;
+	}
+	diag_set("cannot tell which Go release built %s (no .go.buildinfo,"
+		 " no runtime.buildVersion); use --force-version", gp->img.path);
+	return -1;
+}
+
+static int choose_layout(struct goproc *gp, const char *force)
+{
+	const char *v = force ? force : gp->version;
+
+	if (layout_parse_version(v, &gp->ver) < 0) {
+		diag_set("'%s' is not a Go version", v);
+		return EXIT_USAGE;
+	}
+	gp->L = layout_for_version(&gp->ver);
+	if (!gp->L) {
+		diag_set("%s was built by %s, which this goinspect does not know"
+			 " (it knows go1.19 to go1.27); try --force-version"
+			 " go1.X", gp->img.path, gp->version);
+		return EXIT_UNSUPPORTED;
+	}
+	return 0;
+}
+
+/* Check the layout against DWARF, when the binary has it. */
+static int check_layout(struct goproc *gp, const char *force)
+{
+	struct Dwarf *dw = elfimg_dwarf(&gp->img);
+	char msg[256];
+	int bad;
+
+	if (!dw)
+		return 0;
+	bad = layout_check_dwarf(gp->L, dw, msg, sizeof(msg));
+	if (bad <= 0)
+		return 0;
+	if (force) {
+		diag_warn("layout for %s differs from DWARF (%s); using DWARF",
+			  gp->version, msg);
+		gp->L = layout_from_dwarf(gp->L, dw);
+		return gp->L ? 0 : EXIT_UNSUPPORTED;
+	}
+	diag_set("runtime layout table for %s does not match the binary's"
+		 " DWARF: %s (%d mismatches); refusing to guess", gp->version,
+		 msg, bad);
+	return EXIT_UNSUPPORTED;
+}
+
+/* Read the fields of runtime.firstmoduledata that the pclntab needs. */
+static int read_moduledata(struct goproc *gp)
+{
+	const struct layout_moduledata *md = &gp->L->md;
+	uint8_t buf[1024];
+
+	if (globals_find_moduledata(gp) < 0)
+		return -1;
+	if (target_read(&gp->tgt, gp->gl.moduledata, buf, sizeof(buf)) < 0) {
+		diag_set("cannot read runtime.firstmoduledata at %#llx",
+			 (unsigned long long)gp->gl.moduledata);
+		return -1;
+	}
+	gp->text = rd64(buf + md->text);
+	gp->etext = rd64(buf + md->etext);
+	gp->gofunc = rd64(buf + md->gofunc);
+	gp->types = rd64(buf + md->types);
+	gp->etypes = rd64(buf + md->etypes);
+	return 0;
+}
+
+static void read_wait_reasons(struct goproc *gp)
+{
+	int n = gp->gl.wait_reasons_count;
+	uint8_t hdr[16];
+
+	if (!gp->gl.wait_reasons || n <= 0 || n > MAX_WAIT_REASONS)
+		return;
+	gp->wait_reasons = xcalloc((size_t)n, sizeof(char *));
+	for (int i = 0; i < n; i++) {
+		uint64_t len;
+		char *s;
+
+		if (target_read(&gp->tgt, gp->gl.wait_reasons + 16u * i, hdr,
+				16) < 0)
+			break;
+		len = rd64(hdr + 8);
+		if (len > 128)
+			break;
+		s = xcalloc(1, len + 1);
+		if (len && target_read(&gp->tgt, rd64(hdr), s, len) < 0) {
+			free(s);
+			break;
+		}
+		gp->wait_reasons[i] = s;
+		gp->n_wait_reasons = i + 1;
+	}
+}
+
+const char *goproc_wait_reason(const struct goproc *gp, unsigned idx)
+{
+	if ((int)idx < gp->n_wait_reasons && gp->wait_reasons[idx])
+		return gp->wait_reasons[idx];
+	if ((int)idx < gp->L->n_wait_reasons)
+		return gp->L->wait_reasons[idx];
+	return "???";
+}
+
+/* One pass over the function table for the funcIDs we need. */
+static void learn_funcids(struct goproc *gp)
+{
+	static const struct { const char *name; size_t off; } want[] = {
+		{ "runtime.sigpanic", offsetof(struct funcids, sigpanic) },
+		{ "runtime.asyncPreempt", offsetof(struct funcids, asyncpreempt) },
+		{ "runtime.debugCallV2", offsetof(struct funcids, debugcall) },
+		{ "runtime.gopanic", offsetof(struct funcids, gopanic) },
+		{ "runtime.panicwrap", offsetof(struct funcids, panicwrap) },
+		{ "runtime.goexit", offsetof(struct funcids, goexit) },
+		{ "runtime.main", offsetof(struct funcids, runtime_main) },
+	};
+	struct gofunc f;
+
+	gp->fid.wrapper = (uint8_t)gp->L->fn.funcid_wrapper;
+	for (uint64_t i = 0; i < gp->pcln.nfunc; i++) {
+		const char *name;
+
+		if (pclntab_func_at(&gp->pcln, i, &f) < 0 || !f.funcid)
+			continue;
+		name = pclntab_name(&gp->pcln, &f);
+		if (strncmp(name, "runtime.", 8))
+			continue;
+		for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+			if (!strcmp(name, want[k].name))
+				((uint8_t *)&gp->fid)[want[k].off] = f.funcid;
+	}
+}
+
+int goproc_open(struct goproc *gp, pid_t pid, const char *force_version)
+{
+	char comm[64];
+	int rc;
+
+	memset(gp, 0, sizeof(*gp));
+	gp->pid = pid;
+	if (target_open(&gp->tgt, pid) < 0)
+		return EXIT_ATTACH;
+	if (elfimg_open(&gp->img, pid, NULL) < 0)
+		return EXIT_ATTACH;
+	if (!gp->img.is_amd64) {
+		diag_set("%s is not a linux/amd64 executable", gp->img.path);
+		return EXIT_UNSUPPORTED;
+	}
+	if (!elfimg_section(&gp->img, ".gopclntab") &&
+	    !elfimg_section(&gp->img, ".go.buildinfo")) {
+		target_comm(pid, comm, sizeof(comm));
+		diag_set("%d (%s) is not a Go program", (int)pid, comm);
+		return EXIT_UNSUPPORTED;
+	}
+	if (find_version(gp) < 0 && !force_version)
+		return EXIT_UNSUPPORTED;
+	rc = choose_layout(gp, force_version);
+	if (rc || (rc = check_layout(gp, force_version)))
+		return rc;
+	if (read_moduledata(gp) < 0)
+		return EXIT_ATTACH;
+	if (pclntab_open(&gp->pcln, &gp->img, gp->L, gp->text, gp->gofunc) < 0)
+		return EXIT_ATTACH;
+	learn_funcids(gp);
+	if (globals_find(gp) < 0)
+		return EXIT_ATTACH;
+	read_wait_reasons(gp);
+	return 0;
+}
+
+void goproc_close(struct goproc *gp)
+{
+	for (int i = 0; i < gp->n_wait_reasons; i++)
+		free(gp->wait_reasons[i]);
+	free(gp->wait_reasons);
+	target_close(&gp->tgt);
+	elfimg_close(&gp->img);
+	memset(gp, 0, sizeof(*gp));
+}
+
+/* ---- goroutines ---- */
+
+/* Read allgs[0:allglen] and every g they point to, in two batches. */
+static int read_allgs(struct goproc *gp, struct snapshot *s)
+{
+	const struct layout_g *G = &gp->L->g;
+	uint64_t allgs, n;
+	uint64_t *ptrs;
+	uint8_t *raw;
+	struct target_iov *iov;
+
+	if (target_read_u64(&gp->tgt, gp->gl.allgs, &allgs) < 0 ||
+	    target_read_u64(&gp->tgt, gp->gl.allglen, &n) < 0) {
+		diag_set("cannot read runtime.allgs");
+		return -1;
+	}
+	if (n > MAX_GOROUTINES) {
+		diag_set("runtime.allglen is %llu: not believable",
+			 (unsigned long long)n);
+		return -1;
+	}
+	ptrs = xcalloc(n, 8);
+	if (n && target_read(&gp->tgt, allgs, ptrs, n * 8) < 0) {
+		free(ptrs);
+		diag_set("cannot read the runtime.allgs array at %#llx",
+			 (unsigned long long)allgs);
+		return -1;
+	}
+	raw = xcalloc(n, (size_t)G->size);
+	iov = xcalloc(n, sizeof(*iov));
+	for (uint64_t i = 0; i < n; i++) {
+		iov[i].addr = ptrs[i];
+		iov[i].len = (size_t)G->size;
+		iov[i].buf = raw + i * G->size;
+	}
+	target_readv(&gp->tgt, iov, n);
+	s->g = xcalloc(n, sizeof(*s->g));
+	for (uint64_t i = 0; i < n; i++) {
+		const uint8_t *b = raw + i * G->size;
+		struct gsnap *g = &s->g[s->ng];
+
+		if (!iov[i].ok) {
+			s->partial = 1;
+			continue;
+		}
+		g->addr = ptrs[i];
+		g->stack_lo = rd64(b + G->stack_lo);
+		g->stack_hi = rd64(b + G->stack_hi);
+		g->stackguard0 = rd64(b + G->stackguard0);
+		g->m = rd64(b + G->m);
+		g->sched_sp = rd64(b + G->sched_sp);
+		g->sched_pc = rd64(b + G->sched_pc);
+		g->sched_bp = rd64(b + G->sched_bp);
+		g->syscallsp = rd64(b + G->syscallsp);
+		g->syscallpc = rd64(b + G->syscallpc);
+		g->status = rd32(b + G->atomicstatus);
+		g->goid = rd64(b + G->goid);
+		g->waitsince = (int64_t)rd64(b + G->waitsince);
+		g->waitreason = b[G->waitreason];
+		g->lockedm = rd64(b + G->lockedm);
+		g->parent_goid = G->parent_goid >= 0 ? rd64(b + G->parent_goid) : 0;
+		g->gopc = rd64(b + G->gopc);
+		g->startpc = rd64(b + G->startpc);
+		g->labels = rd64(b + G->labels);
+		g->waiting = rd64(b + G->waiting);
+		g->m_id = -1;
+		s->ng++;
+	}
+	free(iov);
+	free(raw);
+	free(ptrs);
+	return 0;
+}
+
+#define GSTATUS_RUNNING 2
+#define GSTATUS_SYSCALL 3
+#define GSTATUS_DEAD 6
+#define GSCAN 0x1000
+
+static int g_is_dead(const struct goproc *gp, const struct gsnap *g)
+{
+	uint32_t st = g->status & ~GSCAN;
+
+	return st == GSTATUS_DEAD ||
+	       (gp->L->gstatus_deadextra >= 0 &&
+		st == (uint32_t)gp->L->gstatus_deadextra);
+}
+
+static const struct msnap *m_by_addr(const struct snapshot *s, uint64_t a)
+{
+	for (size_t i = 0; i < s->nm; i++)
+		if (s->m[i].addr == a)
+			return &s->m[i];
+	return NULL;
+}
+
+/* Decide where each goroutine's backtrace starts, like the runtime's
+ * unwinder does (traceback.go initAt), plus registers for running ones. */
+static void choose_unwind_start(struct gsnap *g, const struct msnap *m)
+{
+	uint32_t st = g->status & ~GSCAN;
+
+	g->from = FROM_NONE;
+	if (m) {
+		g->m_id = m->id;
+		g->tid = m->tid;
+	}
+	if (st == GSTATUS_RUNNING && g->syscallsp == 0) {
+		/* Running: the thread's registers are the truth, if the
+		 * thread is on this goroutine's stack right now. */
+		if (m && m->have_regs && m->rsp >= g->stack_lo &&
+		    m->rsp < g->stack_hi) {
+			g->from = FROM_REGS;
+			g->pc = m->rip;
+			g->sp = m->rsp;
+			return;
+		}
+	}
+	if (g->syscallsp) {
+		g->from = FROM_SYSCALL;
+		g->pc = g->syscallpc;
+		g->sp = g->syscallsp;
+	} else if (g->sched_sp) {
+		g->from = FROM_SCHED;
+		g->pc = g->sched_pc;
+		g->sp = g->sched_sp;
+	}
+	if (g->from != FROM_NONE &&
+	    (g->sp < g->stack_lo || g->sp >= g->stack_hi))
+		g->from = FROM_NONE;
+}
+
+/* Copy [sp, stack.hi) of every live goroutine in one batch. */
+static void read_stacks(struct goproc *gp, struct snapshot *s)
+{
+	struct target_iov *iov = xcalloc(s->ng ? s->ng : 1, sizeof(*iov));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ng; i++) {
+		struct gsnap *g = &s->g[i];
+		uint64_t len;
+
+		if (g_is_dead(gp, g) || g->from == FROM_NONE)
+			continue;
+		len = g->stack_hi - g->sp;
+		if (len > MAX_STACK_COPY)
+			len = MAX_STACK_COPY;
+		iov[n].addr = g->sp;
+		iov[n].len = (size_t)len;
+		iov[n].buf = xmalloc((size_t)len);
+		n++;
+	}
+	target_readv(&gp->tgt, iov, n);
+	for (size_t i = 0; i < n; i++) {
+		if (iov[i].ok)
+			memsnap_add(&s->mem, iov[i].addr, iov[i].buf,
+				    iov[i].len);
+		else {
+			free(iov[i].buf);
+			s->partial = 1;
+		}
+	}
+	for (size_t i = 0; i < s->ng; i++)
+		s->g[i].stack_read = s->g[i].from != FROM_NONE;
+	free(iov);
+}
+
+/* ---- threads (M) ---- */
+
+static void read_one_m(struct goproc *gp, const uint8_t *b, struct msnap *m)
+{
+	const struct layout_m *M = &gp->L->m;
+
+	m->g0 = rd64(b + M->g0);
+	m->tid = (pid_t)rd64(b + M->procid);
+	m->gsignal = rd64(b + M->gsignal);
+	m->curg = rd64(b + M->curg);
+	m->p = rd64(b + M->p);
+	m->id = (int64_t)rd64(b + M->id);
+	m->spinning = b[M->spinning];
+	m->blocked = b[M->blocked];
+	m->lockedg = rd64(b + M->lockedg);
+}
+
+static void attach_thread_regs(struct goproc *gp, struct msnap *m)
+{
+	for (size_t i = 0; i < gp->tgt.nthreads; i++) {
+		const struct target_thread *th = &gp->tgt.threads[i];
+
+		if (th->tid != m->tid)
+			continue;
+		m->kstate = th->kstate;
+		m->have_regs = th->have_regs;
+		m->rip = th->regs.rip;
+		m->rsp = th->regs.rsp;
+		m->fs_base = th->regs.fs_base;
+	}
+}
+
+static int read_allm(struct goproc *gp, struct snapshot *s)
+{
+	const struct layout_m *M = &gp->L->m;
+	uint8_t *b = xmalloc((size_t)M->size);
+	uint64_t addr;
+	size_t cap = 0;
+
+	if (target_read_u64(&gp->tgt, gp->gl.allm, &addr) < 0) {
+		free(b);
+		diag_set("cannot read runtime.allm");
+		return -1;
+	}
+	/* A list in target memory: bounded, and a cycle shows up as a
+	 * repeated address. */
+	while (addr && s->nm < MAX_MS) {
+		struct msnap *m;
+
+		if (m_by_addr(s, addr) ||
+		    target_read(&gp->tgt, addr, b, (size_t)M->size) < 0) {
+			s->partial = 1;
+			break;
+		}
+		xgrow((void **)&s->m, &cap, s->nm + 1, sizeof(*s->m));
+		m = &s->m[s->nm++];
+		memset(m, 0, sizeof(*m));
+		m->addr = addr;
+		read_one_m(gp, b, m);
+		attach_thread_regs(gp, m);
+		addr = rd64(b + M->alllink);
+	}
+	free(b);
+	return 0;
+}
+
+/* g0 stack bounds, for `threads`. */
+static void read_g0_stacks(struct goproc *gp, struct snapshot *s)
+{
+	for (size_t i = 0; i < s->nm; i++) {
+		struct msnap *m = &s->m[i];
+		uint64_t b[2];
+
+		if (m->g0 && target_read(&gp->tgt, m->g0, b, 16) == 0) {
+			m->g0_lo = b[0];
+			m->g0_hi = b[1];
+		}
+	}
+}
+
+/* ---- processors (P) ---- */
+
+static int read_allp(struct goproc *gp, struct snapshot *s)
+{
+	const struct layout_p *P = &gp->L->p;
+	uint64_t hdr[2], *ptrs;
+	uint8_t *b;
+
+	if (!gp->gl.allp || target_read(&gp->tgt, gp->gl.allp, hdr, 16) < 0) {
+		diag_set("cannot read runtime.allp");
+		return -1;
+	}
+	if (hdr[1] > MAX_PS) {
+		diag_set("runtime.allp has %llu entries: not believable",
+			 (unsigned long long)hdr[1]);
+		return -1;
+	}
+	ptrs = xcalloc(hdr[1], 8);
+	b = xmalloc((size_t)P->size);
+	s->p = xcalloc(hdr[1], sizeof(*s->p));
+	if (hdr[1] && target_read(&gp->tgt, hdr[0], ptrs, hdr[1] * 8) < 0)
+		hdr[1] = 0;
+	for (uint64_t i = 0; i < hdr[1]; i++) {
+		struct psnap *p = &s->p[s->np];
+
+		if (!ptrs[i] || target_read(&gp->tgt, ptrs[i], b,
+					    (size_t)P->size) < 0)
+			continue;
+		p->addr = ptrs[i];
+		p->id = (int32_t)rd32(b + P->id);
+		p->status = rd32(b + P->status);
+		p->m = rd64(b + P->m);
+		p->runqhead = rd32(b + P->runqhead);
+		p->runqtail = rd32(b + P->runqtail);
+		memcpy(p->runq, b + P->runq, sizeof(p->runq));
+		p->runnext = rd64(b + P->runnext);
+		p->ntimers = P->timers_len >= 0 ?
+			     (int64_t)rd64(b + P->timers_len) : -1;
+		s->np++;
+	}
+	free(b);
+	free(ptrs);
+	return 0;
+}
+
+static void read_flags(struct goproc *gp, struct snapshot *s)
+{
+	uint32_t v = 0;
+
+	if (gp->gl.fing_status &&
+	    target_read(&gp->tgt, gp->gl.fing_status, &v, 4) == 0)
+		s->fing_running = (v & 2) != 0; /* fingRunningFinalizer */
+	else if (gp->gl.fing_running &&
+		 target_read(&gp->tgt, gp->gl.fing_running, &v, 1) == 0)
+		s->fing_running = (v & 0xff) != 0;
+	v = 0;
+	if (gp->gl.tracebacklabels &&
+	    target_read(&gp->tgt, gp->gl.tracebacklabels, &v, 4) == 0)
+		s->tracebacklabels = v == 1;
+}
+
+/*
+ * The runtime's isSystemGoroutine (traceback.go): a goroutine whose start
+ * function is in package runtime, except runtime.main and coroutines, and
+ * except the finalizer goroutine while it runs user finalizers.
+ */
+static int is_system_goroutine(struct goproc *gp, const struct gsnap *g,
+			       const struct snapshot *s)
+{
+	struct gofunc f;
+	const char *name;
+
+	if (pclntab_find(&gp->pcln, g->startpc, &f) < 0)
+		return 0;
+	name = pclntab_name(&gp->pcln, &f);
+	if (!strcmp(name, "runtime.main") || !strcmp(name, "runtime.corostart"))
+		return 0;
+	if (!strcmp(name, "runtime.runfinq") ||
+	    !strcmp(name, "runtime.runFinalizers"))
+		return !s->fing_running;
+	return !strncmp(name, "runtime.", 8);
+}
+
+static void classify(struct goproc *gp, struct snapshot *s)
+{
+	for (size_t i = 0; i < s->ng; i++) {
+		struct gsnap *g = &s->g[i];
+		const struct msnap *m = g->m ? m_by_addr(s, g->m) : NULL;
+
+		choose_unwind_start(g, m);
+		g->system = is_system_goroutine(gp, g, s);
+	}
+}
+
+static int copy_state(struct goproc *gp, int flags, struct snapshot *s)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	s->now_mono = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	s->nthreads = gp->tgt.nthreads;
+	if (read_allm(gp, s) < 0)
+		return -1;
+	if ((flags & SNAP_THREADS))
+		read_g0_stacks(gp, s);
+	if ((flags & SNAP_PROCS) && read_allp(gp, s) < 0)
+		return -1;
+	read_flags(gp, s);
+	if (flags & (SNAP_GOROUTINES | SNAP_STACKS)) {
+		if (read_allgs(gp, s) < 0)
+			return -1;
+		classify(gp, s);
+	}
+	if (flags & SNAP_STACKS)
+		read_stacks(gp, s);
+	return 0;
+}
+
+int goproc_snapshot(struct goproc *gp, int flags, struct snapshot *s)
+{
+	uint64_t before = gp->tgt.bytes_read;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	memsnap_init(&s->mem);
+	if (target_stop(&gp->tgt) < 0)
+		return EXIT_ATTACH;
+	rc = copy_state(gp, flags, s);
+	target_release(&gp->tgt);
+	s->pause_us = gp->tgt.pause_us;
+	s->bytes_read = gp->tgt.bytes_read - before;
+	return rc < 0 ? EXIT_ATTACH : 0;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->g);
+	free(s->m);
+	free(s->p);
+	memsnap_free(&s->mem);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,388 @@
+/*
+ * target.c - stop, read and release a live process with ptrace.
+ *
+ * Only PTRACE_SEIZE, PTRACE_INTERRUPT, PTRACE_GETREGS and PTRACE_DETACH
+ * are used.  A seized thread that goinspect forgets, or a goinspect that
+ * is killed, is detached by the kernel and keeps running: there is no
+ * SIGSTOP in flight that could leave the process in a group stop.
+ */
+#define _GNU_SOURCE
+#include "target.h"
+#include "diag.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define STOP_TIMEOUT_MS 3000
+#define MAX_RESCANS 50
+#define MAX_THREADS 100000
+
+long target_elapsed_us(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000L +
+	       (b->tv_nsec - a->tv_nsec) / 1000;
+}
+
+void target_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	snprintf(buf, len, "?");
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
+static const char *ptrace_remedy(int err)
+{
+	if (err == EPERM)
+		return " (need CAP_SYS_PTRACE or /proc/sys/kernel/yama/"
+		       "ptrace_scope 0, and no other tracer attached)";
+	return "";
+}
+
+int target_open(struct target *t, pid_t pid)
+{
+	char path[64];
+
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	t->memfd = -1;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (access(path, F_OK) != 0) {
+		diag_set("no process %d", (int)pid);
+		return -1;
+	}
+	return 0;
+}
+
+void target_close(struct target *t)
+{
+	target_release(t);
+	if (t->memfd >= 0)
+		close(t->memfd);
+	free(t->threads);
+	t->threads = NULL;
+	t->nthreads = t->cap = 0;
+}
+
+static struct target_thread *find_thread(struct target *t, pid_t tid)
+{
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (t->threads[i].tid == tid)
+			return &t->threads[i];
+	return NULL;
+}
+
+static char read_kstate(pid_t pid, pid_t tid)
+{
+	char path[96], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid,
+		 (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return '?';
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	/* The command name may hold spaces or ')': the state follows the last ')'. */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* Seize and interrupt the threads listed in /proc/PID/task that we do not
+ * hold yet.  Returns how many new ones were found, or -1. */
+static int seize_new_threads(struct target *t)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)t->pid);
+	d = opendir(path);
+	if (!d) {
+		diag_set("%s: %s (did the process exit?)", path,
+			 strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		pid_t tid = (pid_t)atoi(de->d_name);
+		struct target_thread *th;
+
+		if (tid <= 0 || find_thread(t, tid))
+			continue;
+		if (t->nthreads >= MAX_THREADS)
+			break;
+		xgrow((void **)&t->threads, &t->cap, t->nthreads + 1,
+		      sizeof(*t->threads));
+		th = &t->threads[t->nthreads];
+		memset(th, 0, sizeof(*th));
+		th->tid = tid;
+		th->kstate = read_kstate(t->pid, tid);
+		if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
+			int err = errno;
+
+			if (err == ESRCH)       /* thread exited meanwhile */
+				continue;
+			closedir(d);
+			diag_set("ptrace(PTRACE_SEIZE, %d): %s%s", (int)tid,
+				 strerror(err), ptrace_remedy(err));
+			return -1;
+		}
+		th->seized = 1;
+		t->nthreads++;
+		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0 && errno != ESRCH) {
+			closedir(d);
+			diag_set("ptrace(PTRACE_INTERRUPT, %d): %s", (int)tid,
+				 strerror(errno));
+			return -1;
+		}
+		found++;
+	}
+	closedir(d);
+	return found;
+}
+
+static long ms_since(const struct timespec *a)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return target_elapsed_us(a, &now) / 1000;
+}
+
+/* Note one wait status for th.  A signal-delivery stop keeps the signal so
+ * that detach hands it back: swallowing it would change the target. */
+static void note_status(struct target_thread *th, int status)
+{
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		th->seized = 0;
+		th->stopped = 0;
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	th->stopped = 1;
+	if ((status >> 16) == 0) {
+		int sig = WSTOPSIG(status);
+
+		if (sig != SIGTRAP && sig != SIGSTOP)
+			th->pending_sig = sig;
+	}
+}
+
+/* Wait until every seized thread has stopped, bounded in time. */
+static int wait_for_stops(struct target *t, const struct timespec *start)
+{
+	for (;;) {
+		size_t waiting = 0;
+
+		for (size_t i = 0; i < t->nthreads; i++) {
+			struct target_thread *th = &t->threads[i];
+			int status;
+			pid_t r;
+
+			if (!th->seized || th->stopped)
+				continue;
+			r = waitpid(th->tid, &status, __WALL | WNOHANG);
+			if (r == th->tid)
+				note_status(th, status);
+			else if (r < 0 && errno == ECHILD)
+				th->seized = 0; /* gone */
+			if (th->seized && !th->stopped)
+				waiting++;
+		}
+		if (!waiting)
+			return 0;
+		if (ms_since(start) > STOP_TIMEOUT_MS) {
+			diag_set("%zu threads of %d did not stop within %d ms",
+				 waiting, (int)t->pid, STOP_TIMEOUT_MS);
+			return -1;
+		}
+		usleep(waiting > 4 ? 50 : 10);
+	}
+}
+
+static void fetch_regs(struct target *t)
+{
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct target_thread *th = &t->threads[i];
+
+		if (th->stopped &&
+		    ptrace(PTRACE_GETREGS, th->tid, 0, &th->regs) == 0)
+			th->have_regs = 1;
+	}
+}
+
+int target_stop(struct target *t)
+{
+	int rescans = 0, n;
+
+	if (t->stopped)
+		return 0;
+	for (size_t i = 0; i < t->nthreads; i++)
+		memset(&t->threads[i], 0, sizeof(t->threads[i]));
+	t->nthreads = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t->t_stop);
+	t->stopped = 1;
+	/* A stopped thread cannot clone, so once a pass finds nothing new
+	 * while all known threads are stopped, the set is complete. */
+	do {
+		n = seize_new_threads(t);
+		if (n < 0 || wait_for_stops(t, &t->t_stop) < 0)
+			goto fail;
+		if (t->nthreads == 0) {
+			diag_set("process %d has no threads left", (int)t->pid);
+			goto fail;
+		}
+	} while (n > 0 && ++rescans < MAX_RESCANS);
+	if (n > 0) {
+		diag_set("threads of %d kept appearing while stopping it",
+			 (int)t->pid);
+		goto fail;
+	}
+	fetch_regs(t);
+	return 0;
+fail:
+	target_release(t);
+	return -1;
+}
+
+void target_release(struct target *t)
+{
+	struct timespec now;
+
+	if (!t->stopped)
+		return;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		struct target_thread *th = &t->threads[i];
+
+		if (th->seized)
+			ptrace(PTRACE_DETACH, th->tid, 0,
+			       (void *)(long)th->pending_sig);
+		th->seized = 0;
+		th->stopped = 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	t->pause_us = target_elapsed_us(&t->t_stop, &now);
+	t->stopped = 0;
+}
+
+static int open_procmem(struct target *t)
+{
+	char path[64];
+
+	if (t->memfd >= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)t->pid);
+	t->memfd = open(path, O_RDONLY | O_CLOEXEC);
+	return t->memfd >= 0 ? 0 : -1;
+}
+
+static int read_procmem(struct target *t, uint64_t addr, void *buf,
+			size_t len)
+{
+	ssize_t r;
+
+	if (open_procmem(t) < 0)
+		return -1;
+	r = pread(t->memfd, buf, len, (off_t)addr);
+	return r == (ssize_t)len ? 0 : -1;
+}
+
+int target_read(struct target *t, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t r;
+
+	if (len == 0)
+		return 0;
+	if (addr + len < addr)
+		return -1;
+	if (!t->use_procmem) {
+		r = process_vm_readv(t->pid, &local, 1, &remote, 1, 0);
+		if (r == (ssize_t)len) {
+			t->bytes_read += len;
+			return 0;
+		}
+		if (r >= 0 || errno != EPERM)
+			return -1;
+		t->use_procmem = 1;     /* e.g. seccomp forbids it */
+	}
+	if (read_procmem(t, addr, buf, len) < 0)
+		return -1;
+	t->bytes_read += len;
+	return 0;
+}
+
+int target_read_u64(struct target *t, uint64_t addr, uint64_t *v)
+{
+	return target_read(t, addr, v, sizeof(*v));
+}
+
+/* One process_vm_readv call for up to IOV_MAX pieces; returns how many
+ * leading pieces came back whole. */
+static size_t readv_batch(struct target *t, struct target_iov *v, size_t n)
+{
+	struct iovec local[IOV_MAX], remote[IOV_MAX];
+	ssize_t r;
+	size_t done = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		local[i].iov_base = v[i].buf;
+		local[i].iov_len = v[i].len;
+		remote[i].iov_base = (void *)(uintptr_t)v[i].addr;
+		remote[i].iov_len = v[i].len;
+	}
+	r = process_vm_readv(t->pid, local, n, remote, n, 0);
+	if (r < 0)
+		return 0;
+	t->bytes_read += (uint64_t)r;
+	while (done < n && (size_t)r >= v[done].len) {
+		r -= (ssize_t)v[done].len;
+		v[done++].ok = 1;
+	}
+	return done;
+}
+
+size_t target_readv(struct target *t, struct target_iov *v, size_t n)
+{
+	size_t i = 0, good = 0;
+
+	while (i < n) {
+		size_t batch = n - i < IOV_MAX ? n - i : IOV_MAX;
+		size_t done = t->use_procmem ? 0 : readv_batch(t, v + i, batch);
+
+		good += done;
+		i += done;
+		if (done < batch) {
+			/* The kernel stops at the first piece it cannot read:
+			 * read that one alone and carry on after it. */
+			v[i].ok = target_read(t, v[i].addr, v[i].buf,
+					      v[i].len) == 0;
+			good += (size_t)v[i].ok;
+			i++;
+		}
+	}
+	return good;
+}

@@ -1,0 +1,76 @@
+/*
+ * target.h - the live process: stop it, read it, let it go.
+ *
+ * The stop model (see doc/INTERNALS.md): every thread is taken with
+ * PTRACE_SEIZE and stopped with PTRACE_INTERRUPT, never PTRACE_ATTACH or
+ * SIGSTOP, so that if goinspect dies the kernel detaches and the target
+ * simply runs on.  Memory is read with process_vm_readv (falling back to
+ * /proc/PID/mem).  Nothing here ever writes to the target.
+ */
+#ifndef GOINSPECT_TARGET_H
+#define GOINSPECT_TARGET_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <time.h>
+
+struct target_thread {
+	pid_t tid;
+	char kstate;                    /* state letter from /proc before stop */
+	int seized;                     /* we hold it with PTRACE_SEIZE */
+	int stopped;                    /* it reported a ptrace stop */
+	int pending_sig;                /* signal to give back at detach */
+	int have_regs;
+	struct user_regs_struct regs;
+};
+
+struct target {
+	pid_t pid;
+	int memfd;                      /* /proc/PID/mem, -1 until needed */
+	int use_procmem;                /* process_vm_readv is not allowed */
+	struct target_thread *threads;
+	size_t nthreads, cap;
+	int stopped;                    /* all threads are held */
+	struct timespec t_stop;         /* first PTRACE_INTERRUPT */
+	long pause_us;                  /* last stop-to-release time */
+	uint64_t bytes_read;            /* total read since open */
+};
+
+/* A piece of target memory to read in a batch. */
+struct target_iov {
+	uint64_t addr;
+	size_t len;
+	void *buf;
+	int ok;                         /* set by target_readv: 1 if read whole */
+};
+
+/* Check the process exists and can be read; does not stop it. */
+int target_open(struct target *t, pid_t pid);
+void target_close(struct target *t);
+
+/*
+ * Stop every thread (threads born meanwhile too: /proc/PID/task is read
+ * again until it no longer changes) and fetch each thread's registers.
+ * Bounded: gives up after a few seconds and releases whatever it took.
+ * Returns 0, or -1 with diag_set() and nothing left stopped.
+ */
+int target_stop(struct target *t);
+
+/* Let every thread go again; records pause_us.  Safe to call twice. */
+void target_release(struct target *t);
+
+/* Read len bytes at addr; returns 0 if all were read, -1 otherwise. */
+int target_read(struct target *t, uint64_t addr, void *buf, size_t len);
+/* Read a 64-bit little-endian word; returns 0 or -1. */
+int target_read_u64(struct target *t, uint64_t addr, uint64_t *v);
+/* Read many pieces at once; sets each ok; returns how many were read whole. */
+size_t target_readv(struct target *t, struct target_iov *v, size_t n);
+
+/* Time in microseconds between two timespecs. */
+long target_elapsed_us(const struct timespec *a, const struct timespec *b);
+
+/* The command name of a process (from /proc/PID/comm), or "?". */
+void target_comm(pid_t pid, char *buf, size_t len);
+
+#endif
