@@ -30,10 +30,13 @@ static uint64_t sym_addr(struct goproc *gp, const char *name, uint64_t *size)
  */
 static int scan_for_moduledata(struct goproc *gp)
 {
-	const struct elf_section *nd = elfimg_section(&gp->img, ".noptrdata");
+	/* Go 1.26 gave the moduledata a section of its own. */
+	const struct elf_section *nd = elfimg_section(&gp->img, ".go.module");
 	const struct elf_section *pc = elfimg_section(&gp->img, ".gopclntab");
 	uint64_t want, *buf, n;
 
+	if (!nd)
+		nd = elfimg_section(&gp->img, ".noptrdata");
 	if (!nd || !pc || nd->size > NOPTRDATA_SCAN_MAX) {
 		diag_set("cannot locate runtime.firstmoduledata: no .noptrdata");
 		return -1;
