@@ -62,16 +62,22 @@ size_t arch_rip_targets(const uint8_t *code, size_t len, uint64_t addr,
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i + 6 <= len && n < max; i++) {
+	for (size_t i = 0; i + 7 <= len && n < max; i++) {
 		int imm = imm_after(code[i]);
+		size_t op = 1;          /* opcode bytes */
 		int32_t disp;
 		uint64_t t;
 
-		if (imm < 0 || (code[i + 1] & 0xc7) != 0x05 ||
-		    i + 6 + (size_t)imm > len)
+		if (code[i] == 0x0f && (code[i + 1] == 0xc1 ||   /* xadd */
+					code[i + 1] == 0xb1)) {  /* cmpxchg */
+			imm = 0;
+			op = 2;
+		}
+		if (imm < 0 || (code[i + op] & 0xc7) != 0x05 ||
+		    i + op + 5 + (size_t)imm > len)
 			continue;
-		memcpy(&disp, code + i + 2, 4);
-		t = addr + i + 6 + (uint64_t)imm + (uint64_t)(int64_t)disp;
+		memcpy(&disp, code + i + op + 1, 4);
+		t = addr + i + op + 5 + (uint64_t)imm + (uint64_t)(int64_t)disp;
 		if (!seen(out, n, t))
 			out[n++] = t;
 	}
@@ -186,6 +192,54 @@ static int try_allp(struct goproc *gp, const uint64_t *c, size_t n)
 	return -1;
 }
 
+/* Largest goid in allgs: sched.goidgen is never below it. */
+static uint64_t max_goid(struct goproc *gp)
+{
+	uint64_t allgs, n, g, goid, best = 0;
+
+	if (read_u64(gp, gp->gl.allgs, &allgs) < 0 ||
+	    read_u64(gp, gp->gl.allglen, &n) < 0)
+		return 0;
+	for (uint64_t i = 0; i < n && i < (1u << 20); i++)
+		if (read_u64(gp, allgs + 8 * i, &g) == 0 &&
+		    read_u64(gp, g + gp->L->g.goid, &goid) == 0 && goid > best)
+			best = goid;
+	return best;
+}
+
+/* sched candidate: goidgen (its first word, bumped with LOCK XADD in
+ * newproc1) covers every goid handed out, and its counters are sane. */
+static int try_sched(struct goproc *gp, const uint64_t *c, size_t n)
+{
+	const struct layout_sched *S = &gp->L->sched;
+	uint64_t top = max_goid(gp), allp[2] = { 0, 0 }, slack;
+
+	/* Each P caches a batch of 16 goids (_GoidCacheBatch), so goidgen
+	 * runs at most a batch per P (and one for the global) ahead. */
+	if (gp->gl.allp)
+		target_read(&gp->tgt, gp->gl.allp, allp, 16);
+	slack = 16 * ((allp[1] ? allp[1] : 256) + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t goidgen;
+		int32_t npidle, nmspinning, nmidle;
+
+		if (read_u64(gp, c[i] + S->goidgen, &goidgen) < 0 ||
+		    goidgen < top || goidgen > top + slack ||
+		    target_read(&gp->tgt, c[i] + S->npidle, &npidle, 4) < 0 ||
+		    target_read(&gp->tgt, c[i] + S->nmspinning, &nmspinning,
+				4) < 0 ||
+		    target_read(&gp->tgt, c[i] + S->nmidle, &nmidle, 4) < 0 ||
+		    npidle < 0 || (allp[1] && (uint64_t)npidle > allp[1]) ||
+		    npidle > 4096 || nmspinning < 0 ||
+		    nmspinning > 4096 || nmidle < 0 || nmidle > 100000)
+			continue;
+		gp->gl.sched = c[i];
+		return 0;
+	}
+	return -1;
+}
+
 int arch_find_globals(struct goproc *gp)
 {
 	uint64_t c[MAX_CANDIDATES];
@@ -206,5 +260,8 @@ int arch_find_globals(struct goproc *gp)
 	n = func_targets(gp, "runtime.procresize", c, MAX_CANDIDATES);
 	if (try_allp(gp, c, n) < 0)
 		diag_debug("stripped binary: runtime.allp not found");
+	n = func_targets(gp, "runtime.newproc1", c, MAX_CANDIDATES);
+	if (try_sched(gp, c, n) < 0)
+		diag_debug("stripped binary: runtime.sched not found");
 	return 0;
 }

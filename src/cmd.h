@@ -41,6 +41,9 @@ int cmd_goroutines(struct cmd_ctx *c, int argc, char **argv);
 int cmd_bt(struct cmd_ctx *c, int argc, char **argv);
 int cmd_goroutine(struct cmd_ctx *c, int argc, char **argv);
 int cmd_info(struct cmd_ctx *c, int argc, char **argv);
+int cmd_threads(struct cmd_ctx *c, int argc, char **argv);
+int cmd_procs(struct cmd_ctx *c, int argc, char **argv);
+int cmd_sched(struct cmd_ctx *c, int argc, char **argv);
 int cmd_help(struct cmd_ctx *c, int argc, char **argv);
 
 #endif

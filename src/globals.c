@@ -92,6 +92,7 @@ static int from_symbols(struct goproc *gp)
 	gl->allp = sym_addr(gp, "runtime.allp", NULL);
 	gl->sched = sym_addr(gp, "runtime.sched", NULL);
 	gl->gomaxprocs = sym_addr(gp, "runtime.gomaxprocs", NULL);
+	gl->gcphase = sym_addr(gp, "runtime.gcphase", NULL);
 	gl->fing_status = sym_addr(gp, "runtime.fingStatus", NULL);
 	gl->fing_running = sym_addr(gp, "runtime.fingRunning", NULL);
 	gl->wait_reasons = sym_addr(gp, "runtime.waitReasonStrings", &size);

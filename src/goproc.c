@@ -559,6 +559,41 @@ static int is_system_goroutine(struct goproc *gp, const struct gsnap *g,
 	return !strncmp(name, "runtime.", 8);
 }
 
+static int32_t rd_i32(const uint8_t *b, int off)
+{
+	return off >= 0 ? (int32_t)rd32(b + off) : -1;
+}
+
+static void read_sched(struct goproc *gp, struct snapshot *s)
+{
+	const struct layout_sched *S = &gp->L->sched;
+	struct schedsnap *ss = &s->sched;
+	uint8_t b[512];
+	int32_t v;
+
+	ss->gomaxprocs = -1;
+	ss->gcphase = -1;
+	if (gp->gl.gomaxprocs &&
+	    target_read(&gp->tgt, gp->gl.gomaxprocs, &v, 4) == 0)
+		ss->gomaxprocs = v;
+	if (gp->gl.gcphase &&
+	    target_read(&gp->tgt, gp->gl.gcphase, &v, 4) == 0)
+		ss->gcphase = v;
+	if (!gp->gl.sched || target_read(&gp->tgt, gp->gl.sched, b,
+					 sizeof(b)) < 0)
+		return;
+	ss->have = 1;
+	ss->goidgen = (int64_t)rd64(b + S->goidgen);
+	ss->nmidle = rd_i32(b, S->nmidle);
+	ss->nmidlelocked = rd_i32(b, S->nmidlelocked);
+	ss->nmsys = rd_i32(b, S->nmsys);
+	ss->npidle = rd_i32(b, S->npidle);
+	ss->nmspinning = rd_i32(b, S->nmspinning);
+	ss->runqsize = rd_i32(b, S->runqsize);
+	ss->mnext = (int64_t)rd64(b + S->mnext);
+	ss->maxmcount = rd_i32(b, S->maxmcount);
+}
+
 static void classify(struct goproc *gp, struct snapshot *s)
 {
 	for (size_t i = 0; i < s->ng; i++) {
@@ -584,6 +619,8 @@ static int copy_state(struct goproc *gp, int flags, struct snapshot *s)
 	if ((flags & SNAP_PROCS) && read_allp(gp, s) < 0)
 		return -1;
 	read_flags(gp, s);
+	if (flags & SNAP_SCHED)
+		read_sched(gp, s);
 	if (flags & (SNAP_GOROUTINES | SNAP_STACKS)) {
 		if (read_allgs(gp, s) < 0)
 			return -1;

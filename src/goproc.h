@@ -22,6 +22,7 @@ struct goglobals {
 	uint64_t moduledata, allgs, allglen, allm, allp, sched;
 	uint64_t gomaxprocs, wait_reasons, fing_status, fing_running;
 	uint64_t tracebacklabels;       /* debug.tracebacklabels, 1.26+ */
+	uint64_t gcphase;
 	int wait_reasons_count;
 	const char *how;                /* "symbols" or "code" */
 };
@@ -94,6 +95,16 @@ struct psnap {
 	int64_t ntimers;
 };
 
+/* The fields of runtime.sched that `sched` shows; -1 where unknown. */
+struct schedsnap {
+	int have;
+	int64_t goidgen;
+	int32_t nmidle, nmidlelocked, nmsys, npidle, nmspinning, runqsize;
+	int64_t mnext, maxmcount;
+	int32_t gomaxprocs;
+	int32_t gcphase;                /* 0 off, 1 mark, 2 mark termination */
+};
+
 struct snapshot {
 	struct gsnap *g;
 	size_t ng;
@@ -107,12 +118,16 @@ struct snapshot {
 	size_t nthreads;
 	int fing_running;               /* finalizer goroutine runs user code */
 	int tracebacklabels;
+	struct schedsnap sched;
 	int partial;                    /* something could not be read */
 	uint64_t bytes_read;
 };
 
 /* What a snapshot should copy. */
-enum { SNAP_GOROUTINES = 1, SNAP_STACKS = 2, SNAP_THREADS = 4, SNAP_PROCS = 8 };
+enum {
+	SNAP_GOROUTINES = 1, SNAP_STACKS = 2, SNAP_THREADS = 4, SNAP_PROCS = 8,
+	SNAP_SCHED = 16,
+};
 
 /*
  * Read the executable of pid, its Go version and layout, the pclntab and

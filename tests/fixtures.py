@@ -237,7 +237,13 @@ class Case:
         except OSError as e:
             raise CaseFail("cannot run %s: %s" % (cmd[0], e))
         stderr = p.stderr.decode(errors="replace")
-        self.after_checks.append((" ".join(args), thread_problems(self.proc.pid)))
+        problems = thread_problems(self.proc.pid)
+        self.after_checks.append((" ".join(args), problems))
+        if problems:    # let the next goinspect run find it running
+            try:
+                os.kill(self.proc.pid, signal.SIGCONT)
+            except OSError:
+                pass
         if p.returncode != 0:
             if EPERM_RE.search(stderr):
                 raise Skip("ptrace not permitted: " + stderr.strip().splitlines()[-1][:200])

@@ -1,0 +1,426 @@
+/*
+ * cmd_sched.c - `threads`, `procs` and `sched`: the scheduler's view.
+ * Threads (M) come from runtime.allm joined with /proc/PID/task, Ps from
+ * runtime.allp, and the summary from runtime.sched.
+ */
+#include "cmd.h"
+#include "diag.h"
+#include "goproc.h"
+#include "json.h"
+#include "traceback.h"
+
+#include <string.h>
+
+static const char *const pstatus_names[] = {
+	"idle", "running", "syscall", "gcstop", "dead",
+};
+
+static const char *pstatus(uint32_t st)
+{
+	return st < 5 ? pstatus_names[st] : "???";
+}
+
+static int take(struct cmd_ctx *c, struct snapshot *s, int flags)
+{
+	int rc = goproc_snapshot(c->gp, flags, s);
+
+	if (rc)
+		diag_error("snapshot of %d: %s", (int)c->gp->pid, diag_reason());
+	else if (c->verbose)
+		fprintf(stderr, "goinspect: paused %ld us, read %llu bytes\n",
+			s->pause_us, (unsigned long long)s->bytes_read);
+	return rc;
+}
+
+/* goid of the g at addr, or -1. */
+static int64_t goid_at(const struct snapshot *s, uint64_t addr)
+{
+	if (!addr)
+		return -1;
+	for (size_t i = 0; i < s->ng; i++)
+		if (s->g[i].addr == addr)
+			return (int64_t)s->g[i].goid;
+	return -1;
+}
+
+static int32_t pid_at(const struct snapshot *s, uint64_t addr)
+{
+	if (!addr)
+		return -1;
+	for (size_t i = 0; i < s->np; i++)
+		if (s->p[i].addr == addr)
+			return s->p[i].id;
+	return -1;
+}
+
+static int64_t mid_at(const struct snapshot *s, uint64_t addr)
+{
+	if (!addr)
+		return -1;
+	for (size_t i = 0; i < s->nm; i++)
+		if (s->m[i].addr == addr)
+			return s->m[i].id;
+	return -1;
+}
+
+static void put_opt(struct json *j, const char *key, int64_t v)
+{
+	json_key(j, key);
+	if (v < 0)
+		json_null(j);
+	else
+		json_int(j, v);
+}
+
+static void fmt_opt(char *buf, size_t len, int64_t v)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld", (long long)v);
+}
+
+/* Threads of the process that are no M (C threads of a cgo program). */
+static int is_m_thread(const struct snapshot *s, pid_t tid)
+{
+	for (size_t i = 0; i < s->nm; i++)
+		if (s->m[i].tid == tid)
+			return 1;
+	return 0;
+}
+
+static void threads_json(struct cmd_ctx *c, const struct snapshot *s)
+{
+	const struct target *t = &c->gp->tgt;
+	struct json j;
+
+	json_init(&j, c->out);
+	json_begin_object(&j);
+	json_key(&j, "pid");
+	json_int(&j, c->gp->pid);
+	json_key(&j, "pause_us");
+	json_int(&j, s->pause_us);
+	json_key(&j, "threads");
+	json_begin_array(&j);
+	for (size_t i = 0; i < s->nm; i++) {
+		const struct msnap *m = &s->m[i];
+		char st[2] = { m->kstate ? m->kstate : '?', 0 };
+
+		json_begin_object(&j);
+		json_key(&j, "id");
+		json_int(&j, m->id);
+		json_key(&j, "tid");
+		json_int(&j, m->tid);
+		json_key(&j, "state");
+		json_string(&j, st);
+		put_opt(&j, "curg", goid_at(s, m->curg));
+		put_opt(&j, "p", pid_at(s, m->p));
+		json_key(&j, "spinning");
+		json_bool(&j, m->spinning);
+		json_key(&j, "blocked");
+		json_bool(&j, m->blocked);
+		put_opt(&j, "lockedg", goid_at(s, m->lockedg));
+		json_key(&j, "g0_stack");
+		json_begin_object(&j);
+		json_key(&j, "lo");
+		json_uint(&j, m->g0_lo);
+		json_key(&j, "hi");
+		json_uint(&j, m->g0_hi);
+		json_end_object(&j);
+		json_end_object(&j);
+	}
+	for (size_t i = 0; i < t->nthreads; i++) {
+		char st[2] = { t->threads[i].kstate, 0 };
+
+		if (is_m_thread(s, t->threads[i].tid))
+			continue;
+		json_begin_object(&j);
+		json_key(&j, "id");
+		json_null(&j);
+		json_key(&j, "tid");
+		json_int(&j, t->threads[i].tid);
+		json_key(&j, "state");
+		json_string(&j, st);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	json_end(&j);
+}
+
+static void threads_text(struct cmd_ctx *c, const struct snapshot *s)
+{
+	const struct target *t = &c->gp->tgt;
+	FILE *o = c->out;
+
+	fprintf(o, "%4s %8s %5s %6s %4s %8s %7s %7s  %s\n", "M", "TID",
+		"STATE", "CURG", "P", "SPINNING", "BLOCKED", "LOCKEDG",
+		"G0 STACK");
+	for (size_t i = 0; i < s->nm; i++) {
+		const struct msnap *m = &s->m[i];
+		char curg[24], p[24], lockedg[24];
+
+		fmt_opt(curg, sizeof(curg), goid_at(s, m->curg));
+		fmt_opt(p, sizeof(p), pid_at(s, m->p));
+		fmt_opt(lockedg, sizeof(lockedg), goid_at(s, m->lockedg));
+		fprintf(o, "%4lld %8d %5c %6s %4s %8s %7s %7s  [0x%llx, 0x%llx)\n",
+			(long long)m->id, (int)m->tid,
+			m->kstate ? m->kstate : '?', curg, p,
+			m->spinning ? "yes" : "no", m->blocked ? "yes" : "no",
+			lockedg, (unsigned long long)m->g0_lo,
+			(unsigned long long)m->g0_hi);
+	}
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (!is_m_thread(s, t->threads[i].tid))
+			fprintf(o, "%4s %8d %5c  (not a Go thread)\n", "-",
+				(int)t->threads[i].tid, t->threads[i].kstate);
+}
+
+int cmd_threads(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct snapshot s;
+	int rc;
+
+	(void)argv;
+	if (argc > 1) {
+		diag_error("threads takes no arguments");
+		return EXIT_USAGE;
+	}
+	rc = take(c, &s, SNAP_THREADS | SNAP_GOROUTINES | SNAP_PROCS);
+	if (rc)
+		return rc;
+	if (c->json)
+		threads_json(c, &s);
+	else
+		threads_text(c, &s);
+	snapshot_free(&s);
+	return EXIT_OK;
+}
+
+static uint32_t runq_len(const struct psnap *p)
+{
+	uint32_t n = p->runqtail - p->runqhead;
+
+	return n > 256 ? 256 : n;
+}
+
+static void procs_json(struct cmd_ctx *c, const struct snapshot *s)
+{
+	struct json j;
+
+	json_init(&j, c->out);
+	json_begin_object(&j);
+	json_key(&j, "pid");
+	json_int(&j, c->gp->pid);
+	json_key(&j, "pause_us");
+	json_int(&j, s->pause_us);
+	json_key(&j, "procs");
+	json_begin_array(&j);
+	for (size_t i = 0; i < s->np; i++) {
+		const struct psnap *p = &s->p[i];
+
+		json_begin_object(&j);
+		json_key(&j, "id");
+		json_int(&j, p->id);
+		json_key(&j, "status");
+		json_string(&j, pstatus(p->status));
+		put_opt(&j, "m", mid_at(s, p->m));
+		json_key(&j, "runq");
+		json_begin_array(&j);
+		for (uint32_t k = 0; k < runq_len(p); k++)
+			json_int(&j, goid_at(s, p->runq[(p->runqhead + k) % 256]));
+		json_end_array(&j);
+		put_opt(&j, "runnext", goid_at(s, p->runnext));
+		put_opt(&j, "timers", p->ntimers);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	json_end(&j);
+}
+
+static void procs_text(struct cmd_ctx *c, const struct snapshot *s)
+{
+	FILE *o = c->out;
+
+	fprintf(o, "%4s %-8s %4s %6s %7s %6s  %s\n", "P", "STATUS", "M",
+		"TIMERS", "RUNNEXT", "RUNQ", "QUEUED");
+	for (size_t i = 0; i < s->np; i++) {
+		const struct psnap *p = &s->p[i];
+		char m[24], next[24], timers[24];
+
+		fmt_opt(m, sizeof(m), mid_at(s, p->m));
+		fmt_opt(next, sizeof(next), goid_at(s, p->runnext));
+		fmt_opt(timers, sizeof(timers), p->ntimers);
+		fprintf(o, "%4d %-8s %4s %6s %7s %6u ", p->id, pstatus(p->status),
+			m, timers, next, runq_len(p));
+		for (uint32_t k = 0; k < runq_len(p); k++)
+			fprintf(o, " %lld", (long long)goid_at(s,
+				p->runq[(p->runqhead + k) % 256]));
+		fputc('\n', o);
+	}
+}
+
+int cmd_procs(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct snapshot s;
+	int rc;
+
+	(void)argv;
+	if (argc > 1) {
+		diag_error("procs takes no arguments");
+		return EXIT_USAGE;
+	}
+	if (!c->gp->gl.allp) {
+		diag_error("runtime.allp was not found in this binary");
+		return EXIT_ATTACH;
+	}
+	rc = take(c, &s, SNAP_PROCS | SNAP_GOROUTINES);
+	if (rc)
+		return rc;
+	if (c->json)
+		procs_json(c, &s);
+	else
+		procs_text(c, &s);
+	snapshot_free(&s);
+	return EXIT_OK;
+}
+
+/* ---- sched ---- */
+
+struct sched_sum {
+	size_t by_status[12];
+	size_t user, system;
+	size_t ms, ms_spinning, ps_idle;
+	int64_t gomaxprocs;
+};
+
+static const char *const gstatus_key[] = {
+	"idle", "runnable", "running", "syscall", "waiting", "moribund",
+	"dead", "enqueue", "copystack", "preempted", "leaked", "deadextra",
+};
+
+static void summarize(const struct goproc *gp, const struct snapshot *s,
+		      struct sched_sum *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (size_t i = 0; i < s->ng; i++) {
+		uint32_t st = s->g[i].status & ~0x1000u;
+
+		if (st < 12)
+			sum->by_status[st]++;
+		if (st != 6 && !(gp->L->gstatus_deadextra >= 0 &&
+				 st == (uint32_t)gp->L->gstatus_deadextra))
+			s->g[i].system ? sum->system++ : sum->user++;
+	}
+	sum->ms = s->nm;
+	for (size_t i = 0; i < s->nm; i++)
+		sum->ms_spinning += s->m[i].spinning;
+	for (size_t i = 0; i < s->np; i++)
+		sum->ps_idle += s->p[i].status == 0;
+	sum->gomaxprocs = s->sched.gomaxprocs >= 0 ? s->sched.gomaxprocs
+						   : (int64_t)s->np;
+}
+
+static const char *gc_phase(int32_t v)
+{
+	static const char *const names[] = { "off", "mark",
+					     "mark termination" };
+
+	return v >= 0 && v < 3 ? names[v] : NULL;
+}
+
+static void sched_json(struct cmd_ctx *c, const struct snapshot *s,
+		       const struct sched_sum *sum)
+{
+	const struct schedsnap *ss = &s->sched;
+	struct json j;
+
+	json_init(&j, c->out);
+	json_begin_object(&j);
+	json_key(&j, "pid");
+	json_int(&j, c->gp->pid);
+	json_key(&j, "pause_us");
+	json_int(&j, s->pause_us);
+	json_key(&j, "gomaxprocs");
+	json_int(&j, sum->gomaxprocs);
+	json_key(&j, "goroutines");
+	json_begin_object(&j);
+	json_key(&j, "user");
+	json_uint(&j, sum->user);
+	json_key(&j, "system");
+	json_uint(&j, sum->system);
+	for (size_t i = 0; i < 12; i++) {
+		if (!sum->by_status[i])
+			continue;
+		json_key(&j, gstatus_key[i]);
+		json_uint(&j, sum->by_status[i]);
+	}
+	json_end_object(&j);
+	json_key(&j, "threads");
+	json_uint(&j, s->nthreads);
+	json_key(&j, "ms");
+	json_uint(&j, sum->ms);
+	put_opt(&j, "ms_idle", ss->have ? ss->nmidle : -1);
+	json_key(&j, "ms_spinning");
+	json_uint(&j, sum->ms_spinning);
+	json_key(&j, "ps_idle");
+	json_uint(&j, sum->ps_idle);
+	put_opt(&j, "global_runq", ss->have ? ss->runqsize : -1);
+	put_opt(&j, "goidgen", ss->have ? ss->goidgen : -1);
+	json_key(&j, "gc_phase");
+	if (gc_phase(ss->gcphase))
+		json_string(&j, gc_phase(ss->gcphase));
+	else
+		json_null(&j);
+	json_end_object(&j);
+	json_end(&j);
+}
+
+static void sched_text(struct cmd_ctx *c, const struct snapshot *s,
+		       const struct sched_sum *sum)
+{
+	const struct schedsnap *ss = &s->sched;
+	FILE *o = c->out;
+	char buf[32];
+
+	fprintf(o, "gomaxprocs:      %lld\n", (long long)sum->gomaxprocs);
+	fprintf(o, "goroutines:      %zu user, %zu system\n", sum->user,
+		sum->system);
+	for (size_t i = 0; i < 12; i++)
+		if (sum->by_status[i] && i != 6)
+			fprintf(o, "  %-14s %zu\n", gstatus_key[i],
+				sum->by_status[i]);
+	fprintf(o, "threads:         %zu (%zu Ms, %zu spinning", s->nthreads,
+		sum->ms, sum->ms_spinning);
+	fmt_opt(buf, sizeof(buf), ss->have ? ss->nmidle : -1);
+	fprintf(o, ", %s idle)\n", buf);
+	fprintf(o, "idle Ps:         %zu\n", sum->ps_idle);
+	fmt_opt(buf, sizeof(buf), ss->have ? ss->runqsize : -1);
+	fprintf(o, "global run queue: %s\n", buf);
+	fprintf(o, "GC phase:        %s\n",
+		gc_phase(ss->gcphase) ? gc_phase(ss->gcphase) : "unknown");
+}
+
+int cmd_sched(struct cmd_ctx *c, int argc, char **argv)
+{
+	struct sched_sum sum;
+	struct snapshot s;
+	int rc;
+
+	(void)argv;
+	if (argc > 1) {
+		diag_error("sched takes no arguments");
+		return EXIT_USAGE;
+	}
+	rc = take(c, &s, SNAP_SCHED | SNAP_PROCS | SNAP_GOROUTINES);
+	if (rc)
+		return rc;
+	summarize(c->gp, &s, &sum);
+	if (c->json)
+		sched_json(c, &s, &sum);
+	else
+		sched_text(c, &s, &sum);
+	snapshot_free(&s);
+	return EXIT_OK;
+}
