@@ -8,7 +8,11 @@
  *    "...N frames elided..." between.
  *  - 1.21+ print generic instantiations as F[...] and add
  *    " in goroutine N" to the "created by" line.
+ *  - 1.22+ add " gp=... m=..." to headers at GOTRACEBACK=system;
+ *    1.23+ treat exported methods of exported runtime types as exported;
+ *    1.25+ always show runtime.runFinalizers and runCleanups.
  *  - 1.27 also shortens generic methods of generic types.
+ * (Checked in the runtime/traceback.go of each release.)
  */
 #include "traceback.h"
 #include "diag.h"
@@ -81,9 +85,9 @@ static int is_exported_runtime(const struct goproc *gp, const char *name)
 	if (strncmp(name, "runtime.", 8))
 		return 0;
 	rest = name + 8;
-	if (!at_least(gp, 21))
+	if (!at_least(gp, 23))
 		return rest[0] >= 'A' && rest[0] <= 'Z';
-	/* 1.21+: exported function, or exported method of exported type. */
+	/* 1.23+: exported function, or exported method of exported type. */
 	dot = strrchr(rest, '.');
 	if (!dot)
 		return rest[0] >= 'A' && rest[0] <= 'Z';
@@ -323,7 +327,7 @@ static void print_header(FILE *out, struct goproc *gp, struct snapshot *s,
 	long minutes = traceback_wait_minutes(g, s);
 
 	fprintf(out, "goroutine %llu", (unsigned long long)g->goid);
-	if (o->system && at_least(gp, 23)) {
+	if (o->system && at_least(gp, 22)) {
 		fprintf(out, " gp=0x%llx", (unsigned long long)g->addr);
 		if (g->m)
 			fprintf(out, " m=%lld mp=0x%llx", (long long)g->m_id,
