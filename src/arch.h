@@ -23,6 +23,14 @@ uint64_t arch_tls_g_slot(const struct user_regs_struct *regs);
 size_t arch_rip_targets(const uint8_t *code, size_t len, uint64_t addr,
 			uint64_t *out, size_t max);
 
+/*
+ * Read runtime.buildVersion without symbols: runtime.schedinit compares
+ * it with "" (proc.go), so one of its RIP-relative operands is the string
+ * header.  Needs gp->pcln opened (a provisional layout is enough: the
+ * _func fields used are the same within a pclntab format).  0 or -1.
+ */
+int arch_build_version(struct goproc *gp, char *buf, size_t len);
+
 /* Find allgs/allglen/allm/allp without symbols.  0 or -1 (diag_set). */
 int arch_find_globals(struct goproc *gp);
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CANDIDATES 64
+#define MAX_CANDIDATES 512
 #define MAX_FUNC_BYTES 8192
 
 uint64_t arch_tls_g_slot(const struct user_regs_struct *regs)
@@ -189,6 +189,27 @@ static int try_allp(struct goproc *gp, const uint64_t *c, size_t n)
 			return 0;
 		}
 	}
+	return -1;
+}
+
+int arch_build_version(struct goproc *gp, char *buf, size_t len)
+{
+	uint64_t c[MAX_CANDIDATES];
+	size_t n = func_targets(gp, "runtime.schedinit", c, MAX_CANDIDATES);
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t hdr[2];
+
+		if (target_read(&gp->tgt, c[i], hdr, 16) < 0 || hdr[1] < 4 ||
+		    hdr[1] >= len || hdr[1] > 128 ||
+		    target_read(&gp->tgt, hdr[0], buf, hdr[1]) < 0)
+			continue;
+		buf[hdr[1]] = 0;
+		if (!strncmp(buf, "go1.", 4) || !strncmp(buf, "devel ", 6))
+			return 0;
+	}
+	diag_set("no runtime.buildVersion among %zu operands of"
+		 " runtime.schedinit", n);
 	return -1;
 }
 

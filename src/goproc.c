@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "goproc.h"
 #include "diag.h"
+#include "arch.h"
 #include "globals.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_GOROUTINES (16u << 20)
 #define MAX_MS 100000
@@ -35,6 +37,39 @@ static uint32_t rd32(const uint8_t *p)
 	return v;
 }
 
+/*
+ * No build info and no symbols (some vendors strip both): open the
+ * pclntab with a provisional layout of the same pclntab format, and read
+ * runtime.buildVersion through the code of runtime.schedinit.
+ */
+static int version_from_code(struct goproc *gp)
+{
+	const struct elf_section *s = elfimg_section(&gp->img, ".gopclntab");
+	struct go_version v = { 1, 26, 0 };
+	uint32_t magic;
+	uint64_t text;
+	int rc;
+
+	if (!s || !s->data || s->size < 32)
+		return -1;
+	memcpy(&magic, s->data, 4);
+	if (magic == 0xfffffff0u)
+		v.minor = 19;
+	gp->L = layout_for_version(&v);
+	/* The text start comes from the live moduledata: Go 1.26 stopped
+	 * storing it in the pclntab header. */
+	if (globals_find_moduledata(gp) < 0 ||
+	    target_read_u64(&gp->tgt, gp->gl.moduledata + gp->L->md.text,
+			    &text) < 0 ||
+	    pclntab_open(&gp->pcln, &gp->img, gp->L, text, 0) < 0) {
+		gp->L = NULL;
+		return -1;
+	}
+	rc = arch_build_version(gp, gp->version, sizeof(gp->version));
+	gp->L = NULL;
+	return rc;
+}
+
 /* Go version: .go.buildinfo first, else runtime.buildVersion. */
 static int find_version(struct goproc *gp)
 {
@@ -46,6 +81,10 @@ static int find_version(struct goproc *gp)
 	}
 	if (globals_build_version(gp, gp->version, sizeof(gp->version)) == 0) {
 		gp->version_source = "runtime.buildVersion";
+		return 0;
+	}
+	if (version_from_code(gp) == 0) {
+		gp->version_source = "runtime.buildVersion (found in code)";
 		return 0;
 	}
 	diag_set("cannot tell which Go release built %s (no .go.buildinfo,"
@@ -182,6 +221,46 @@ static void learn_funcids(struct goproc *gp)
 	}
 }
 
+/* Is tid a thread of the process right now? */
+static int is_task(pid_t pid, uint64_t tid)
+{
+	char path[64];
+
+	if (tid == 0 || tid > 0x7fffffff)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/task/%llu", (int)pid,
+		 (unsigned long long)tid);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Check the layout on live data before trusting it: walking allm by
+ * m.alllink must end, and the Ms must run threads of this process.  A
+ * wrong table fails here instead of printing garbage later.
+ */
+static int validate_layout(struct goproc *gp)
+{
+	const struct layout_m *M = &gp->L->m;
+	uint64_t m, tid;
+	int steps = 0, live = 0;
+
+	if (target_read_u64(&gp->tgt, gp->gl.allm, &m) < 0)
+		return 0;       /* reported by the first snapshot */
+	while (m && steps++ < 100000) {
+		if (target_read_u64(&gp->tgt, m + M->procid, &tid) < 0 ||
+		    target_read_u64(&gp->tgt, m + M->alllink, &m) < 0)
+			break;
+		live += is_task(gp->pid, tid);
+	}
+	if (m == 0 && live > 0)
+		return 0;
+	diag_set("the runtime.m layout for %s does not fit this process"
+		 " (the M list %s); this Go release may differ from the table"
+		 " goinspect has for it", gp->version,
+		 m ? "does not end" : "holds no thread of the process");
+	return -1;
+}
+
 int goproc_open(struct goproc *gp, pid_t pid, const char *force_version)
 {
 	char comm[64];
@@ -215,6 +294,8 @@ int goproc_open(struct goproc *gp, pid_t pid, const char *force_version)
 	learn_funcids(gp);
 	if (globals_find(gp) < 0)
 		return EXIT_ATTACH;
+	if (validate_layout(gp) < 0)
+		return EXIT_UNSUPPORTED;
 	read_wait_reasons(gp);
 	return 0;
 }

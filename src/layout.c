@@ -793,6 +793,44 @@ static int vcmp(const struct go_version *a, const struct go_version *b)
 	return 0;
 }
 
+/*
+ * The fix for golang/go issue 74414 added m.allpSnapshot ([]*p, 24
+ * bytes, before m.ncgocall) and was backported to patch releases, so the
+ * m layout changes inside a minor release.  Seen in real binaries: go1.23.10
+ * has m.alllink at 328, go1.23.12 at 352 (esbuild 0.25.8 and 0.25.12 from
+ * npm).  go1.24.6 shipped the same day as go1.23.12 with the same runtime
+ * fixes; no 1.24 binary was at hand to confirm it, and goproc validates
+ * the M list at attach time, so a wrong guess is refused, not printed.
+ */
+static const struct go_version snapshot_backport[] = {
+	{ 1, 23, 12 }, { 1, 24, 6 },
+};
+
+static struct layout with_allp_snapshot[NELEM(snapshot_backport)];
+
+static const struct layout *backported(const struct layout *base,
+				       const struct go_version *v)
+{
+	for (int i = 0; i < NELEM(snapshot_backport); i++) {
+		const struct go_version *b = &snapshot_backport[i];
+		struct layout *l = &with_allp_snapshot[i];
+
+		if (v->major != b->major || v->minor != b->minor ||
+		    v->patch < b->patch)
+			continue;
+		if (!l->m.size) {
+			*l = *base;
+			l->m.size += 24;
+			l->m.ncgocall += 24;
+			l->m.alllink += 24;
+			l->m.schedlink += 24;
+			l->m.lockedg += 24;
+		}
+		return l;
+	}
+	return base;
+}
+
 const struct layout *layout_for_version(const struct go_version *v)
 {
 	int i;
@@ -802,7 +840,7 @@ const struct layout *layout_for_version(const struct go_version *v)
 	for (i = 0; i < NELEM(layouts); i++)
 		if (vcmp(v, &layouts[i].from) >= 0 &&
 		    vcmp(v, &layouts[i].to) <= 0)
-			return &layouts[i];
+			return backported(&layouts[i], v);
 	return NULL;
 }
 

@@ -19,7 +19,8 @@ Output is TAP for automake's tap-driver, ending with a "# N passed, N failed,
 N skipped" comment.  Exit status 1 when something failed.
 
 Environment: GOINSPECT (default ../src/goinspect next to this script),
-FIXTURES_BIN (build directory, default ./fixtures-bin).  Standard library only.
+FIXTURE_BIN (build directory, default tests/fixture-bin).  Standard library
+only.  Run a subset with --toolchain 1.26 --mode default --fixture NAME.
 """
 
 import argparse
@@ -528,9 +529,10 @@ def main():
                     help="only this toolchain (repeatable)")
     ap.add_argument("--mode", action="append", choices=MODES, help="only this mode (repeatable)")
     ap.add_argument("--fixture", action="append", help="only this fixture (repeatable)")
-    ap.add_argument("--build-dir", default=os.environ.get("FIXTURES_BIN")
-                    or os.path.join(os.getcwd(), "fixtures-bin"),
-                    help="where build-fixtures.sh puts the binaries (env FIXTURES_BIN)")
+    ap.add_argument("--build-dir", default=os.environ.get("FIXTURE_BIN")
+                    or os.environ.get("FIXTURES_BIN") or os.path.join(HERE, "fixture-bin"),
+                    help="where build-fixtures.sh puts the binaries (env FIXTURE_BIN, "
+                    "default tests/fixture-bin)")
     ap.add_argument("--no-build", action="store_true",
                     help="do not run build-fixtures.sh first")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="cases run in parallel")
