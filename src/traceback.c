@@ -238,6 +238,7 @@ static size_t visible_frames(struct goproc *gp, const struct tb_opts *o,
 			    !strcmp(name, "runtime.gopanic"))
 				snprintf(lf->func, sizeof(lf->func), "%s", name);
 			lf->inlined = uf.index >= 0;
+			lf->pc = uf.pc;
 			lf->pf = pf;
 			pclntab_fileline(&gp->pcln, &pf->fn, uf.pc, &lf->file,
 					 &lf->line);
@@ -351,8 +352,9 @@ static void print_header(FILE *out, struct goproc *gp, struct snapshot *s,
 /* printArgs: the argument words as the runtime prints them, from the
  * FUNCDATA_ArgInfo program and the stack copy. */
 static void print_args(FILE *out, struct goproc *gp, struct snapshot *s,
-		       const struct pframe *pf)
+		       const struct lframe *lf)
 {
+	const struct pframe *pf = lf->pf;
 	uint64_t info = pclntab_funcdata(&gp->pcln, &pf->fn, FUNCDATA_ARGINFO);
 	uint64_t live = pclntab_funcdata(&gp->pcln, &pf->fn,
 					 FUNCDATA_ARGLIVEINFO);
@@ -368,8 +370,10 @@ static void print_args(FILE *out, struct goproc *gp, struct snapshot *s,
 	for (size_t n = sizeof(p); n > 1; n /= 2)
 		if (elfimg_read(&gp->img, info - gp->img.bias, p, n) == 0)
 			break;
+	/* Go 1.19-1.20 ask at the pc left by walking the inline tree (the
+	 * outermost call site); 1.21+ at the frame's own pc. */
 	live_idx = pclntab_pcdata(&gp->pcln, &pf->fn, PCDATA_ARGLIVE_INDEX,
-				  sym_pc(pf));
+				  at_least(gp, 21) ? sym_pc(pf) : lf->pc);
 	if (live && elfimg_read(&gp->img, live - gp->img.bias, &start_off, 1))
 		live = 0;
 	while (pi < sizeof(p)) {
@@ -423,7 +427,7 @@ static void print_frame(FILE *out, struct goproc *gp, struct snapshot *s,
 	if (lf->inlined)
 		fputs("...", out);
 	else
-		print_args(out, gp, s, pf);
+		print_args(out, gp, s, lf);
 	fprintf(out, ")\n\t%s:%d", lf->file, lf->line);
 	if (!lf->inlined) {
 		if (pf->pc > pf->fn.entry)

@@ -25,6 +25,7 @@ struct lframe {
 	const char *file;
 	int32_t line;
 	int inlined;
+	uint64_t pc;                    /* pc giving its file:line */
 	const struct pframe *pf;        /* its physical frame */
 };
 

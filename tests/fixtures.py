@@ -34,7 +34,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -308,7 +307,6 @@ class Case:
                                   (self.tc, self.mode, self.fixture))
         results = {}
         self.after_checks = []
-        failed = False
         try:
             self.start_fixture(outdir)
             with open(os.path.join(outdir, "stack.txt"), errors="replace") as f:
@@ -591,11 +589,9 @@ def main():
     if not os.path.exists(goinspect_path()):
         print("# note: goinspect not found at %s (set GOINSPECT)" % goinspect_path(), flush=True)
 
-    # Never leave a fixture behind, even on ^C or SIGTERM.
-    stop = threading.Event()
-
+    # On ^C or SIGTERM, cases still running finish and kill their fixtures
+    # (in Case.run's finally) before the driver exits.
     def on_signal(signum, frame):
-        stop.set()
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, on_signal)
 
