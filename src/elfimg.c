@@ -257,6 +257,13 @@ const struct elf_section *elfimg_section(const struct elfimg *img,
 	return NULL;
 }
 
+const struct elf_section *elfimg_pclntab(const struct elfimg *img)
+{
+	const struct elf_section *s = elfimg_section(img, ".gopclntab");
+
+	return s ? s : elfimg_section(img, ".data.rel.ro.gopclntab");
+}
+
 const struct elf_section *elfimg_section_at(const struct elfimg *img,
 					    uint64_t addr)
 {

@@ -62,6 +62,9 @@ void elfimg_close(struct elfimg *img);
 /* A section by name, or NULL. */
 const struct elf_section *elfimg_section(const struct elfimg *img,
 					 const char *name);
+/* The pclntab's section: .gopclntab, or .data.rel.ro.gopclntab in PIE
+ * binaries of Go 1.19 and earlier; NULL if neither exists. */
+const struct elf_section *elfimg_pclntab(const struct elfimg *img);
 /* The section holding link-time address addr, or NULL. */
 const struct elf_section *elfimg_section_at(const struct elfimg *img,
 					    uint64_t addr);

@@ -32,7 +32,7 @@ static int scan_for_moduledata(struct goproc *gp)
 {
 	/* Go 1.26 gave the moduledata a section of its own. */
 	const struct elf_section *nd = elfimg_section(&gp->img, ".go.module");
-	const struct elf_section *pc = elfimg_section(&gp->img, ".gopclntab");
+	const struct elf_section *pc = elfimg_pclntab(&gp->img);
 	uint64_t want, *buf, n;
 
 	if (!nd)

@@ -44,7 +44,7 @@ static uint32_t rd32(const uint8_t *p)
  */
 static int version_from_code(struct goproc *gp)
 {
-	const struct elf_section *s = elfimg_section(&gp->img, ".gopclntab");
+	const struct elf_section *s = elfimg_pclntab(&gp->img);
 	struct go_version v = { 1, 26, 0 };
 	uint32_t magic;
 	uint64_t text;
@@ -203,6 +203,7 @@ static void learn_funcids(struct goproc *gp)
 		{ "runtime.panicwrap", offsetof(struct funcids, panicwrap) },
 		{ "runtime.goexit", offsetof(struct funcids, goexit) },
 		{ "runtime.main", offsetof(struct funcids, runtime_main) },
+		{ "runtime.cgocallback", offsetof(struct funcids, cgocallback) },
 	};
 	struct gofunc f;
 
@@ -276,7 +277,7 @@ int goproc_open(struct goproc *gp, pid_t pid, const char *force_version)
 		diag_set("%s is not a linux/amd64 executable", gp->img.path);
 		return EXIT_UNSUPPORTED;
 	}
-	if (!elfimg_section(&gp->img, ".gopclntab") &&
+	if (!elfimg_pclntab(&gp->img) &&
 	    !elfimg_section(&gp->img, ".go.buildinfo")) {
 		target_comm(pid, comm, sizeof(comm));
 		diag_set("%d (%s) is not a Go program", (int)pid, comm);

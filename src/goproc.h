@@ -31,7 +31,7 @@ struct goglobals {
  * from the pclntab by name (their numbering changes between releases). */
 struct funcids {
 	uint8_t sigpanic, asyncpreempt, debugcall, gopanic, panicwrap;
-	uint8_t goexit, runtime_main, wrapper;
+	uint8_t goexit, runtime_main, wrapper, cgocallback;
 };
 
 struct goproc {

@@ -74,7 +74,7 @@ static int read_header(struct pclntab *t)
 int pclntab_open(struct pclntab *t, const struct elfimg *img,
 		 const struct layout *l, uint64_t text_start, uint64_t gofunc)
 {
-	const struct elf_section *s = elfimg_section(img, ".gopclntab");
+	const struct elf_section *s = elfimg_pclntab(img);
 
 	memset(t, 0, sizeof(*t));
 	t->img = img;

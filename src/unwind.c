@@ -47,7 +47,11 @@ static uint64_t resolve(struct goproc *gp, struct snapshot *s,
 	uint8_t flag = pf->fn.flag;
 	uint64_t lr;
 
-	if (innermost_syscall)
+	/* cgocallback writes SP, but it lays out its frame on the goroutine
+	 * stack so that the unwinder can continue into the Go code that
+	 * called C (runtime/asm_amd64.s), and the runtime unwinds through it. */
+	if (innermost_syscall || (pf->fn.funcid &&
+				  pf->fn.funcid == gp->fid.cgocallback))
 		flag &= (uint8_t)~FUNCFLAG_SPWRITE;
 	if (delta < 0) {
 		out->error = 1;
