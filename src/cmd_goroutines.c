@@ -117,7 +117,7 @@ static int dump(struct cmd_ctx *c, const uint64_t *ids, size_t nids)
 	struct tb_opts o = { .system = c->all };
 	struct snapshot s;
 	struct json j;
-	int first = 1, rc = take(c, &s);
+	int first = 1, partial = 0, rc = take(c, &s);
 
 	if (rc)
 		return rc;
@@ -154,14 +154,14 @@ static int dump(struct cmd_ctx *c, const uint64_t *ids, size_t nids)
 		if (!first)
 			fputc('\n', c->out);
 		first = 0;
-		traceback_print(c->out, c->gp, &s, g, &o);
+		partial |= traceback_print(c->out, c->gp, &s, g, &o);
 	}
 	if (c->json) {
 		json_end_array(&j);
 		json_end_object(&j);
 		json_end(&j);
 	}
-	rc = s.partial ? EXIT_PARTIAL : EXIT_OK;
+	rc = s.partial || partial ? EXIT_PARTIAL : EXIT_OK;
 	snapshot_free(&s);
 	return rc;
 }

@@ -63,6 +63,20 @@ static int64_t mid_at(const struct snapshot *s, uint64_t addr)
 	return -1;
 }
 
+/* What the thread runs now (TLS / R14): a goid, "g0", "gsignal" or "-". */
+static void running_name(const struct snapshot *s, const struct msnap *m,
+			 char *buf, size_t len)
+{
+	if (!m->cur_g)
+		snprintf(buf, len, "-");
+	else if (m->cur_g == m->g0)
+		snprintf(buf, len, "g0");
+	else if (m->cur_g == m->gsignal)
+		snprintf(buf, len, "gsignal");
+	else
+		snprintf(buf, len, "%lld", (long long)goid_at(s, m->cur_g));
+}
+
 static void put_opt(struct json *j, const char *key, int64_t v)
 {
 	json_key(j, key);
@@ -105,6 +119,7 @@ static void threads_json(struct cmd_ctx *c, const struct snapshot *s)
 	for (size_t i = 0; i < s->nm; i++) {
 		const struct msnap *m = &s->m[i];
 		char st[2] = { m->kstate ? m->kstate : '?', 0 };
+		char run[32];
 
 		json_begin_object(&j);
 		json_key(&j, "id");
@@ -114,6 +129,9 @@ static void threads_json(struct cmd_ctx *c, const struct snapshot *s)
 		json_key(&j, "state");
 		json_string(&j, st);
 		put_opt(&j, "curg", goid_at(s, m->curg));
+		running_name(s, m, run, sizeof(run));
+		json_key(&j, "running");
+		json_string(&j, run);
 		put_opt(&j, "p", pid_at(s, m->p));
 		json_key(&j, "spinning");
 		json_bool(&j, m->spinning);
@@ -153,19 +171,20 @@ static void threads_text(struct cmd_ctx *c, const struct snapshot *s)
 	const struct target *t = &c->gp->tgt;
 	FILE *o = c->out;
 
-	fprintf(o, "%4s %8s %5s %6s %4s %8s %7s %7s  %s\n", "M", "TID",
-		"STATE", "CURG", "P", "SPINNING", "BLOCKED", "LOCKEDG",
-		"G0 STACK");
+	fprintf(o, "%4s %8s %5s %6s %8s %4s %8s %7s %7s  %s\n", "M", "TID",
+		"STATE", "CURG", "RUNNING", "P", "SPINNING", "BLOCKED",
+		"LOCKEDG", "G0 STACK");
 	for (size_t i = 0; i < s->nm; i++) {
 		const struct msnap *m = &s->m[i];
-		char curg[24], p[24], lockedg[24];
+		char curg[24], p[24], lockedg[24], run[32];
 
 		fmt_opt(curg, sizeof(curg), goid_at(s, m->curg));
 		fmt_opt(p, sizeof(p), pid_at(s, m->p));
 		fmt_opt(lockedg, sizeof(lockedg), goid_at(s, m->lockedg));
-		fprintf(o, "%4lld %8d %5c %6s %4s %8s %7s %7s  [0x%llx, 0x%llx)\n",
+		running_name(s, m, run, sizeof(run));
+		fprintf(o, "%4lld %8d %5c %6s %8s %4s %8s %7s %7s  [0x%llx, 0x%llx)\n",
 			(long long)m->id, (int)m->tid,
-			m->kstate ? m->kstate : '?', curg, p,
+			m->kstate ? m->kstate : '?', curg, run, p,
 			m->spinning ? "yes" : "no", m->blocked ? "yes" : "no",
 			lockedg, (unsigned long long)m->g0_lo,
 			(unsigned long long)m->g0_hi);
@@ -397,7 +416,7 @@ static void sched_text(struct cmd_ctx *c, const struct snapshot *s,
 	fprintf(o, ", %s idle)\n", buf);
 	fprintf(o, "idle Ps:         %zu\n", sum->ps_idle);
 	fmt_opt(buf, sizeof(buf), ss->have ? ss->runqsize : -1);
-	fprintf(o, "global run queue: %s\n", buf);
+	fprintf(o, "global runq:     %s\n", buf);
 	fprintf(o, "GC phase:        %s\n",
 		gc_phase(ss->gcphase) ? gc_phase(ss->gcphase) : "unknown");
 }

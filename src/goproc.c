@@ -101,11 +101,20 @@ static int choose_layout(struct goproc *gp, const char *force)
 		return EXIT_USAGE;
 	}
 	gp->L = layout_for_version(&gp->ver);
+	if (!gp->L && force) {
+		diag_set("--force-version %s: goinspect has no layout for that"
+			 " release (it knows go1.19 to go1.27)", force);
+		return EXIT_UNSUPPORTED;
+	}
 	if (!gp->L) {
 		diag_set("%s was built by %s, which this goinspect does not know"
 			 " (it knows go1.19 to go1.27); try --force-version"
 			 " go1.X", gp->img.path, gp->version);
 		return EXIT_UNSUPPORTED;
+	}
+	if (force) {
+		snprintf(gp->version, sizeof(gp->version), "%s", force);
+		gp->version_source = "--force-version";
 	}
 	return 0;
 }
@@ -407,9 +416,60 @@ static const struct msnap *m_by_addr(const struct snapshot *s, uint64_t a)
 	return NULL;
 }
 
+static int known_g(const struct snapshot *s, uint64_t g)
+{
+	if (!g)
+		return 0;
+	for (size_t i = 0; i < s->nm; i++)
+		if (s->m[i].g0 == g || s->m[i].gsignal == g)
+			return 1;
+	for (size_t i = 0; i < s->ng; i++)
+		if (s->g[i].addr == g)
+			return 1;
+	return 0;
+}
+
+/*
+ * The g each thread runs right now.  The runtime keeps it in the TLS slot
+ * at FS base - 8 (runtime.settls); inside Go code (1.17+ register ABI) it
+ * is also in R14.  A value is taken only if it is a g we know: a
+ * goroutine, or some M's g0 or gsignal.
+ */
+static void find_thread_gs(struct goproc *gp, struct snapshot *s)
+{
+	for (size_t i = 0; i < s->nm; i++) {
+		struct msnap *m = &s->m[i];
+		struct user_regs_struct regs;
+		uint64_t g = 0;
+
+		if (!m->have_regs)
+			continue;
+		memset(&regs, 0, sizeof(regs));
+		regs.fs_base = m->fs_base;
+		if (target_read_u64(&gp->tgt, arch_tls_g_slot(&regs), &g) == 0 &&
+		    known_g(s, g)) {
+			m->cur_g = g;
+		} else if (m->rip >= gp->text && m->rip < gp->etext &&
+			   known_g(s, m->r14)) {
+			m->cur_g = m->r14;
+			m->cur_g_from_r14 = 1;
+		}
+	}
+}
+
+/* The M whose thread runs g right now, by TLS / R14. */
+static const struct msnap *m_running(const struct snapshot *s, uint64_t g)
+{
+	for (size_t i = 0; i < s->nm; i++)
+		if (s->m[i].cur_g == g)
+			return &s->m[i];
+	return NULL;
+}
+
 /* Decide where each goroutine's backtrace starts, like the runtime's
  * unwinder does (traceback.go initAt), plus registers for running ones. */
-static void choose_unwind_start(struct gsnap *g, const struct msnap *m)
+static void choose_unwind_start(struct gsnap *g, const struct msnap *m,
+				const struct msnap *on)
 {
 	uint32_t st = g->status & ~GSCAN;
 
@@ -419,13 +479,16 @@ static void choose_unwind_start(struct gsnap *g, const struct msnap *m)
 		g->tid = m->tid;
 	}
 	if (st == GSTATUS_RUNNING && g->syscallsp == 0) {
-		/* Running: the thread's registers are the truth, if the
-		 * thread is on this goroutine's stack right now. */
-		if (m && m->have_regs && m->rsp >= g->stack_lo &&
-		    m->rsp < g->stack_hi) {
+		/* Running: the registers of the thread that has it in TLS
+		 * are the truth, if that thread is on its stack right now. */
+		const struct msnap *t = on ? on : m;
+
+		if (t && t->have_regs && t->rsp >= g->stack_lo &&
+		    t->rsp < g->stack_hi) {
 			g->from = FROM_REGS;
-			g->pc = m->rip;
-			g->sp = m->rsp;
+			g->pc = t->rip;
+			g->sp = t->rsp;
+			g->tid = t->tid;
 			return;
 		}
 	}
@@ -507,6 +570,7 @@ static void attach_thread_regs(struct goproc *gp, struct msnap *m)
 		m->rip = th->regs.rip;
 		m->rsp = th->regs.rsp;
 		m->fs_base = th->regs.fs_base;
+		m->r14 = th->regs.r14;
 	}
 }
 
@@ -682,7 +746,7 @@ static void classify(struct goproc *gp, struct snapshot *s)
 		struct gsnap *g = &s->g[i];
 		const struct msnap *m = g->m ? m_by_addr(s, g->m) : NULL;
 
-		choose_unwind_start(g, m);
+		choose_unwind_start(g, m, m_running(s, g->addr));
 		g->system = is_system_goroutine(gp, g, s);
 	}
 }
@@ -698,7 +762,9 @@ static int copy_state(struct goproc *gp, int flags, struct snapshot *s)
 		return -1;
 	if ((flags & SNAP_THREADS))
 		read_g0_stacks(gp, s);
-	if ((flags & SNAP_PROCS) && read_allp(gp, s) < 0)
+	/* Without allp (not found in a stripped binary) only `procs` fails;
+	 * it checks that itself. */
+	if ((flags & SNAP_PROCS) && gp->gl.allp && read_allp(gp, s) < 0)
 		return -1;
 	read_flags(gp, s);
 	if (flags & SNAP_SCHED)
@@ -706,6 +772,7 @@ static int copy_state(struct goproc *gp, int flags, struct snapshot *s)
 	if (flags & (SNAP_GOROUTINES | SNAP_STACKS)) {
 		if (read_allgs(gp, s) < 0)
 			return -1;
+		find_thread_gs(gp, s);
 		classify(gp, s);
 	}
 	if (flags & SNAP_STACKS)

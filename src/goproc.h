@@ -81,7 +81,9 @@ struct msnap {
 	int spinning, blocked;
 	char kstate;
 	int have_regs;
-	uint64_t rip, rsp, fs_base;
+	uint64_t rip, rsp, fs_base, r14;
+	uint64_t cur_g;                 /* g on the thread now (TLS / R14) */
+	int cur_g_from_r14;
 };
 
 struct psnap {

@@ -798,7 +798,7 @@ static int vcmp(const struct go_version *a, const struct go_version *b)
  * bytes, before m.ncgocall) and was backported to patch releases, so the
  * m layout changes inside a minor release.  Seen in real binaries: go1.23.10
  * has m.alllink at 328, go1.23.12 at 352 (esbuild 0.25.8 and 0.25.12 from
- * npm); go1.24.4 at 320 and go1.24.6 at 344 (buf 1.55.1 and 1.57.0).
+ * npm); go1.24.4 at 328 and go1.24.6 at 352 (buf 1.55.1 and 1.57.0).
  * goproc also validates the M list at attach time, so a release that
  * differs again is refused, not printed.
  */

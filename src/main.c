@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +70,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	/* '+': stop at the command, so its own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+p:javh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:avh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pid = parse_pid(optarg); break;
 		case 'j': o->json = 1; break;
@@ -79,7 +80,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'h': usage(); exit(EXIT_OK);
 		case 'V': printf("goinspect %s\n", PACKAGE_VERSION);
 			  exit(EXIT_OK);
-		default: diag_usage("bad option");
+		default: /* getopt has said what was wrong */
+			fprintf(stderr, "Try 'goinspect --help' for more"
+				" information.\n");
+			exit(EXIT_USAGE);
 		}
 	}
 }

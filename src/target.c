@@ -182,12 +182,12 @@ static void note_status(struct target_thread *th, int status)
 	if (!WIFSTOPPED(status))
 		return;
 	th->stopped = 1;
-	if ((status >> 16) == 0) {
-		int sig = WSTOPSIG(status);
-
-		if (sig != SIGTRAP && sig != SIGSTOP)
-			th->pending_sig = sig;
-	}
+	/* A signal-delivery stop (no event in the high bits): the thread
+	 * stopped for a signal before our interrupt.  Every such signal,
+	 * SIGSTOP and SIGTRAP included, is someone else's and goes back at
+	 * detach; goinspect itself sends none. */
+	if ((status >> 16) == 0)
+		th->pending_sig = WSTOPSIG(status);
 }
 
 /* Wait until every seized thread has stopped, bounded in time. */
@@ -357,9 +357,9 @@ static size_t readv_batch(struct target *t, struct target_iov *v, size_t n)
 	r = process_vm_readv(t->pid, local, n, remote, n, 0);
 	if (r < 0)
 		return 0;
-	t->bytes_read += (uint64_t)r;
 	while (done < n && (size_t)r >= v[done].len) {
 		r -= (ssize_t)v[done].len;
+		t->bytes_read += v[done].len;
 		v[done++].ok = 1;
 	}
 	return done;

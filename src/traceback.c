@@ -402,8 +402,6 @@ static void print_args(FILE *out, struct goproc *gp, struct snapshot *s,
 				x = x << (64 - sz * 8) >> (64 - sz * 8);
 			fprintf(out, "%s0x%llx", start ? "" : ", ",
 				(unsigned long long)x);
-			if (x == 0)
-				; /* 0x%llx prints "0"; the runtime prints 0x0 */
 			if (live && live_idx > 0 && op >= start_off &&
 			    elfimg_read(&gp->img, live - gp->img.bias +
 					(uint64_t)live_idx + slot / 8, &bits, 1)
@@ -442,10 +440,11 @@ static void print_frame(FILE *out, struct goproc *gp, struct snapshot *s,
 	fputc('\n', out);
 }
 
-void traceback_print(FILE *out, struct goproc *gp, struct snapshot *s,
-		     const struct gsnap *g, const struct tb_opts *o)
+int traceback_print(FILE *out, struct goproc *gp, struct snapshot *s,
+		    const struct gsnap *g, const struct tb_opts *o)
 {
 	struct tb tb;
+	int partial;
 
 	traceback_build(gp, s, g, o, &tb);
 	print_header(out, gp, s, g, o);
@@ -461,6 +460,10 @@ void traceback_print(FILE *out, struct goproc *gp, struct snapshot *s,
 	}
 	if (tb.more_elided)
 		fputs("...additional frames elided...\n", out);
+	if (tb.phys.error)
+		fprintf(out, "\tgoinspect: backtrace stops here: %s\n",
+			tb.phys.why);
+	partial = tb.unwind_failed || tb.phys.error;
 	if (tb.has_creator) {
 		fprintf(out, "created by %s", tb.creator);
 		if (tb.creator_goid)
@@ -473,4 +476,5 @@ void traceback_print(FILE *out, struct goproc *gp, struct snapshot *s,
 		fputc('\n', out);
 	}
 	traceback_free(&tb);
+	return partial;
 }

@@ -61,8 +61,10 @@ long traceback_wait_minutes(const struct gsnap *g, const struct snapshot *s);
 int traceback_listed(const struct goproc *gp, const struct gsnap *g,
 		     const struct tb_opts *o);
 
-/* Print the header, frames and trailer of g (no blank line before). */
-void traceback_print(FILE *out, struct goproc *gp, struct snapshot *s,
-		     const struct gsnap *g, const struct tb_opts *o);
+/* Print the header, frames and trailer of g (no blank line before).
+ * Returns 0, or 1 when the stack could not be walked to its end (a line
+ * saying why is printed where the frames stop). */
+int traceback_print(FILE *out, struct goproc *gp, struct snapshot *s,
+		    const struct gsnap *g, const struct tb_opts *o);
 
 #endif

@@ -119,9 +119,14 @@ int unwind_goroutine(struct goproc *gp, struct snapshot *s,
 				 (unsigned long long)lr);
 			return 0;
 		}
-		if (lr == pf.pc && pf.fp == pf.sp) {
+		/* Each caller's frame is above its callee's: a frame top
+		 * outside the goroutine's stack means the data is bad. */
+		if (pf.fp > g->stack_hi) {
 			out->error = 1;
-			snprintf(out->why, sizeof(out->why), "traceback stuck");
+			snprintf(out->why, sizeof(out->why),
+				 "frame of %s ends above the stack (0x%llx)",
+				 pclntab_name(&gp->pcln, &pf.fn),
+				 (unsigned long long)pf.fp);
 			return 0;
 		}
 		next.trap = is_injected(&gp->fid, pf.fn.funcid);
