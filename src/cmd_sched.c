@@ -7,8 +7,10 @@
 #include "diag.h"
 #include "goproc.h"
 #include "json.h"
+#include "native.h"
 #include "traceback.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const pstatus_names[] = {
@@ -103,7 +105,119 @@ static int is_m_thread(const struct snapshot *s, pid_t tid)
 	return 0;
 }
 
-static void threads_json(struct cmd_ctx *c, const struct snapshot *s)
+/* ---- native stacks (threads -n) ---- */
+
+struct natives {
+	struct native_stack *st;
+	size_t n;
+};
+
+/* Is the thread running a goroutine right now (then its stack is the
+ * goroutine's, shown by `goroutines`)? */
+static int runs_goroutine(const struct snapshot *s, pid_t tid)
+{
+	for (size_t i = 0; i < s->nm; i++) {
+		const struct msnap *m = &s->m[i];
+
+		if (m->tid == tid)
+			return m->cur_g && m->cur_g != m->g0 &&
+			       m->cur_g != m->gsignal;
+	}
+	return 0;
+}
+
+/* Runs while every thread is stopped: libunwind needs them so. */
+static void collect_natives(struct goproc *gp, struct snapshot *s, void *arg)
+{
+	struct natives *nv = arg;
+	const struct target *t = &gp->tgt;
+
+	nv->st = xcalloc(t->nthreads ? t->nthreads : 1, sizeof(*nv->st));
+	for (size_t i = 0; i < t->nthreads; i++)
+		if (t->threads[i].stopped &&
+		    !runs_goroutine(s, t->threads[i].tid))
+			native_backtrace(t->threads[i].tid, &nv->st[nv->n++]);
+}
+
+static const struct native_stack *native_of(const struct natives *nv,
+					    pid_t tid)
+{
+	for (size_t i = 0; nv && i < nv->n; i++)
+		if (nv->st[i].tid == tid)
+			return &nv->st[i];
+	return NULL;
+}
+
+/* Name a frame: Go functions from the pclntab, the rest from libunwind.
+ * Frames past the first hold return addresses: their call is at pc - 1. */
+static int frame_name(struct goproc *gp, const struct native_frame *f,
+		      int innermost, char *buf, size_t len)
+{
+	struct gofunc fn;
+
+	if (pclntab_find(&gp->pcln, f->pc, &fn) == 0) {
+		const char *file;
+		int32_t line;
+
+		pclntab_fileline(&gp->pcln, &fn, innermost ? f->pc : f->pc - 1,
+				 &file, &line);
+		snprintf(buf, len, "%s (%s:%d)", pclntab_name(&gp->pcln, &fn),
+			 file, line);
+		return 1;
+	}
+	if (f->name[0])
+		snprintf(buf, len, "%s+0x%llx", f->name,
+			 (unsigned long long)f->off);
+	else
+		snprintf(buf, len, "?");
+	return 0;
+}
+
+static void natives_text(struct cmd_ctx *c, const struct natives *nv)
+{
+	char name[640];
+
+	for (size_t i = 0; i < nv->n; i++) {
+		const struct native_stack *st = &nv->st[i];
+
+		fprintf(c->out, "\nthread %d, native stack:\n", (int)st->tid);
+		for (int k = 0; k < st->n; k++) {
+			int go = frame_name(c->gp, &st->f[k], k == 0, name,
+					    sizeof(name));
+
+			fprintf(c->out, "  #%-2d 0x%016llx %s %s\n", k,
+				(unsigned long long)st->f[k].pc,
+				go ? "[Go]" : "[C] ", name);
+		}
+		if (st->err[0])
+			fprintf(c->out, "  (%s)\n", st->err);
+	}
+}
+
+static void native_json(struct json *j, struct goproc *gp,
+			const struct native_stack *st)
+{
+	char name[640];
+
+	json_key(j, "native");
+	json_begin_array(j);
+	for (int k = 0; st && k < st->n; k++) {
+		int go = frame_name(gp, &st->f[k], k == 0, name, sizeof(name));
+
+		json_begin_object(j);
+		json_key(j, "pc");
+		json_uint(j, st->f[k].pc);
+		json_key(j, "func");
+		json_string(j, name);
+		json_key(j, "c");
+		json_bool(j, !go);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void threads_json(struct cmd_ctx *c, const struct snapshot *s,
+			 const struct natives *nv)
 {
 	const struct target *t = &c->gp->tgt;
 	struct json j;
@@ -145,6 +259,8 @@ static void threads_json(struct cmd_ctx *c, const struct snapshot *s)
 		json_key(&j, "hi");
 		json_uint(&j, m->g0_hi);
 		json_end_object(&j);
+		if (nv && native_of(nv, m->tid))
+			native_json(&j, c->gp, native_of(nv, m->tid));
 		json_end_object(&j);
 	}
 	for (size_t i = 0; i < t->nthreads; i++) {
@@ -159,6 +275,8 @@ static void threads_json(struct cmd_ctx *c, const struct snapshot *s)
 		json_int(&j, t->threads[i].tid);
 		json_key(&j, "state");
 		json_string(&j, st);
+		if (nv && native_of(nv, t->threads[i].tid))
+			native_json(&j, c->gp, native_of(nv, t->threads[i].tid));
 		json_end_object(&j);
 	}
 	json_end_array(&j);
@@ -197,21 +315,36 @@ static void threads_text(struct cmd_ctx *c, const struct snapshot *s)
 
 int cmd_threads(struct cmd_ctx *c, int argc, char **argv)
 {
+	struct natives nv = { NULL, 0 };
+	int flags = SNAP_THREADS | SNAP_GOROUTINES | SNAP_PROCS;
+	int native = 0, rc;
 	struct snapshot s;
-	int rc;
 
-	(void)argv;
-	if (argc > 1) {
-		diag_error("threads takes no arguments");
-		return EXIT_USAGE;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-n")) {
+			diag_error("threads: unknown option '%s' (only -n)",
+				   argv[i]);
+			return EXIT_USAGE;
+		}
+		native = 1;
 	}
-	rc = take(c, &s, SNAP_THREADS | SNAP_GOROUTINES | SNAP_PROCS);
-	if (rc)
+	rc = goproc_snapshot_hook(c->gp, flags, &s,
+				  native ? collect_natives : NULL, &nv);
+	if (rc) {
+		diag_error("snapshot of %d: %s", (int)c->gp->pid, diag_reason());
 		return rc;
-	if (c->json)
-		threads_json(c, &s);
-	else
+	}
+	if (c->verbose)
+		fprintf(stderr, "goinspect: paused %ld us, read %llu bytes\n",
+			s.pause_us, (unsigned long long)s.bytes_read);
+	if (c->json) {
+		threads_json(c, &s, native ? &nv : NULL);
+	} else {
 		threads_text(c, &s);
+		if (native)
+			natives_text(c, &nv);
+	}
+	free(nv.st);
 	snapshot_free(&s);
 	return EXIT_OK;
 }

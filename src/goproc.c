@@ -782,6 +782,12 @@ static int copy_state(struct goproc *gp, int flags, struct snapshot *s)
 
 int goproc_snapshot(struct goproc *gp, int flags, struct snapshot *s)
 {
+	return goproc_snapshot_hook(gp, flags, s, NULL, NULL);
+}
+
+int goproc_snapshot_hook(struct goproc *gp, int flags, struct snapshot *s,
+			 snapshot_hook hook, void *arg)
+{
 	uint64_t before = gp->tgt.bytes_read;
 	int rc;
 
@@ -790,6 +796,8 @@ int goproc_snapshot(struct goproc *gp, int flags, struct snapshot *s)
 	if (target_stop(&gp->tgt) < 0)
 		return EXIT_ATTACH;
 	rc = copy_state(gp, flags, s);
+	if (rc == 0 && hook)
+		hook(gp, s, arg);
 	target_release(&gp->tgt);
 	s->pause_us = gp->tgt.pause_us;
 	s->bytes_read = gp->tgt.bytes_read - before;

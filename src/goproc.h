@@ -141,6 +141,14 @@ void goproc_close(struct goproc *gp);
 
 /* Stop, copy (what flags asks), release.  Returns 0 or an EXIT_* code. */
 int goproc_snapshot(struct goproc *gp, int flags, struct snapshot *s);
+
+/* The same, calling hook(gp, s, arg) after the copy while every thread is
+ * still stopped (for work that needs the stopped threads themselves,
+ * such as native unwinding).  The hook must not print or block. */
+typedef void (*snapshot_hook)(struct goproc *gp, struct snapshot *s,
+			      void *arg);
+int goproc_snapshot_hook(struct goproc *gp, int flags, struct snapshot *s,
+			 snapshot_hook hook, void *arg);
 void snapshot_free(struct snapshot *s);
 
 /* Name of a wait reason index (from the target's table when read). */

@@ -102,11 +102,37 @@ def run_checks(name, pid):
         ok(False, '%s: %s' % (name, e))
 
 
+def check_native(tc):
+    """threads -n: the cgo fixture's thread blocked in C read() shows the
+    C frames (read, and the fixture's own C function) marked as C."""
+    name = '%s/cgo: threads -n shows the C frames of a thread in read()' % tc
+    exe = os.path.join(BIN, tc, 'cgo', 'cgo')
+    if not os.path.exists(exe):
+        skip(name, 'cgo fixture not built (toolchain missing?)')
+        return
+    with tempfile.TemporaryDirectory() as out:
+        p = start(exe, out)
+        try:
+            th = gi(p.pid, 'threads', '-n')['threads']
+            frames = [f for t in th for f in t.get('native', [])]
+            c_funcs = [f['func'] for f in frames if f['c']]
+            text = gi(p.pid, 'threads', '-n', js=False)
+            ok(any(f.startswith('read') for f in c_funcs) and
+               any('block_in_c' in f for f in c_funcs) and '[C]' in text,
+               name, c_funcs[:20])
+        except Exception as e:
+            ok(False, '%s: %s' % (name, e))
+        finally:
+            p.kill()
+            p.wait()
+
+
 def main():
-    print('1..%d' % (4 * len(TOOLCHAINS) * len(MODES)))
+    print('1..%d' % (4 * len(TOOLCHAINS) * len(MODES) + len(TOOLCHAINS)))
     for tc in TOOLCHAINS:
         for mode in MODES:
             check(tc, mode)
+        check_native(tc)
     print('# %d passed, %d failed, %d skipped' % (n - failed - skipped, failed, skipped))
     return 1 if failed else 0
 
