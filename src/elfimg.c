@@ -125,9 +125,11 @@ static uint64_t first_load_vaddr(Elf *e)
 /*
  * A PIE is loaded at a random address: find the mapping of our file at
  * offset 0 in /proc/PID/maps.  The file is matched by device and inode,
- * which holds even when the path is in another mount namespace.
+ * which holds even when the path is in another mount namespace.  With
+ * a file given instead of /proc/PID/exe (a copy of the program), the
+ * process's own executable is what is mapped.
  */
-static int find_bias(struct elfimg *img, pid_t pid, Elf *e)
+static int find_bias(struct elfimg *img, pid_t pid, Elf *e, int override)
 {
 	char path[64], line[4096];
 	struct stat st;
@@ -135,8 +137,12 @@ static int find_bias(struct elfimg *img, pid_t pid, Elf *e)
 
 	if (!img->is_pie || pid <= 0)
 		return 0;
-	if (fstat(img->fd, &st) != 0)
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if ((override ? stat(path, &st) : fstat(img->fd, &st)) != 0) {
+		diag_set("%s: %s", override ? path : img->path,
+			 strerror(errno));
 		return -1;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "r");
 	if (!f) {
@@ -179,9 +185,11 @@ static int map_file(struct elfimg *img, pid_t pid, const char *path)
 	if (img->fd < 0) {
 		int err = errno;
 
+		/* /proc/PID/exe needs ptrace access to the process. */
 		diag_set("open %s: %s%s", path ? path : link, strerror(err),
-			 err == EACCES ? " (need the same user as the target,"
-			 " or root)" : "");
+			 err == EACCES && !path ? " (run goinspect as the"
+			 " target's user, or with CAP_SYS_PTRACE as root)" :
+			 "");
 		return -1;
 	}
 	if (fstat(img->fd, &st) != 0 || st.st_size <= 0) {
@@ -225,7 +233,7 @@ int elfimg_open(struct elfimg *img, pid_t pid, const char *path)
 	load_sections(img, e);
 	load_symbols(img, e);
 	load_program_headers(img, e);
-	return find_bias(img, pid, e);
+	return find_bias(img, pid, e, path != NULL);
 }
 
 void elfimg_close(struct elfimg *img)

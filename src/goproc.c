@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "arch.h"
 #include "globals.h"
+#include "gscan.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -15,10 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_GOROUTINES (16u << 20)
 #define MAX_MS 100000
 #define MAX_PS 4096
-#define MAX_STACK_COPY (64u << 20)      /* per goroutine */
 #define MAX_WAIT_REASONS 256
 
 static uint64_t rd64(const uint8_t *p)
@@ -260,7 +259,8 @@ static int validate_layout(struct goproc *gp)
 		if (target_read_u64(&gp->tgt, m + M->procid, &tid) < 0 ||
 		    target_read_u64(&gp->tgt, m + M->alllink, &m) < 0)
 			break;
-		live += is_task(gp->pid, tid);
+		/* m.procid is in the target's pid namespace. */
+		live += is_task(gp->pid, target_host_tid(&gp->tgt, tid));
 	}
 	if (m == 0 && live > 0)
 		return 0;
@@ -273,14 +273,36 @@ static int validate_layout(struct goproc *gp)
 
 int goproc_open(struct goproc *gp, pid_t pid, const char *force_version)
 {
-	char comm[64];
+	return goproc_open_exe(gp, pid, force_version, NULL);
+}
+
+static int open_exe(struct goproc *gp, pid_t pid, const char *force_version,
+		    const char *exe);
+
+int goproc_open_exe(struct goproc *gp, pid_t pid, const char *force_version,
+		    const char *exe)
+{
 	int rc;
 
 	memset(gp, 0, sizeof(*gp));
 	gp->pid = pid;
 	if (target_open(&gp->tgt, pid) < 0)
 		return EXIT_ATTACH;
-	if (elfimg_open(&gp->img, pid, NULL) < 0)
+	rc = open_exe(gp, pid, force_version, exe);
+	/* A process that exits or execs meanwhile makes some read fail;
+	 * say that rather than which read it was. */
+	if (rc && target_check_alive(&gp->tgt) < 0)
+		return EXIT_ATTACH;
+	return rc;
+}
+
+static int open_exe(struct goproc *gp, pid_t pid, const char *force_version,
+		    const char *exe)
+{
+	char comm[64];
+	int rc;
+
+	if (elfimg_open(&gp->img, pid, exe) < 0)
 		return EXIT_ATTACH;
 	if (!gp->img.is_amd64) {
 		diag_set("%s is not a linux/amd64 executable", gp->img.path);
@@ -316,97 +338,12 @@ void goproc_close(struct goproc *gp)
 		free(gp->wait_reasons[i]);
 	free(gp->wait_reasons);
 	target_close(&gp->tgt);
+	pclntab_close(&gp->pcln);
 	elfimg_close(&gp->img);
 	memset(gp, 0, sizeof(*gp));
 }
 
-/* ---- goroutines ---- */
-
-/* Read allgs[0:allglen] and every g they point to, in two batches. */
-static int read_allgs(struct goproc *gp, struct snapshot *s)
-{
-	const struct layout_g *G = &gp->L->g;
-	uint64_t allgs, n;
-	uint64_t *ptrs;
-	uint8_t *raw;
-	struct target_iov *iov;
-
-	if (target_read_u64(&gp->tgt, gp->gl.allgs, &allgs) < 0 ||
-	    target_read_u64(&gp->tgt, gp->gl.allglen, &n) < 0) {
-		diag_set("cannot read runtime.allgs");
-		return -1;
-	}
-	if (n > MAX_GOROUTINES) {
-		diag_set("runtime.allglen is %llu: not believable",
-			 (unsigned long long)n);
-		return -1;
-	}
-	ptrs = xcalloc(n, 8);
-	if (n && target_read(&gp->tgt, allgs, ptrs, n * 8) < 0) {
-		free(ptrs);
-		diag_set("cannot read the runtime.allgs array at %#llx",
-			 (unsigned long long)allgs);
-		return -1;
-	}
-	raw = xcalloc(n, (size_t)G->size);
-	iov = xcalloc(n, sizeof(*iov));
-	for (uint64_t i = 0; i < n; i++) {
-		iov[i].addr = ptrs[i];
-		iov[i].len = (size_t)G->size;
-		iov[i].buf = raw + i * G->size;
-	}
-	target_readv(&gp->tgt, iov, n);
-	s->g = xcalloc(n, sizeof(*s->g));
-	for (uint64_t i = 0; i < n; i++) {
-		const uint8_t *b = raw + i * G->size;
-		struct gsnap *g = &s->g[s->ng];
-
-		if (!iov[i].ok) {
-			s->partial = 1;
-			continue;
-		}
-		g->addr = ptrs[i];
-		g->stack_lo = rd64(b + G->stack_lo);
-		g->stack_hi = rd64(b + G->stack_hi);
-		g->stackguard0 = rd64(b + G->stackguard0);
-		g->m = rd64(b + G->m);
-		g->sched_sp = rd64(b + G->sched_sp);
-		g->sched_pc = rd64(b + G->sched_pc);
-		g->sched_bp = rd64(b + G->sched_bp);
-		g->syscallsp = rd64(b + G->syscallsp);
-		g->syscallpc = rd64(b + G->syscallpc);
-		g->status = rd32(b + G->atomicstatus);
-		g->goid = rd64(b + G->goid);
-		g->waitsince = (int64_t)rd64(b + G->waitsince);
-		g->waitreason = b[G->waitreason];
-		g->lockedm = rd64(b + G->lockedm);
-		g->parent_goid = G->parent_goid >= 0 ? rd64(b + G->parent_goid) : 0;
-		g->gopc = rd64(b + G->gopc);
-		g->startpc = rd64(b + G->startpc);
-		g->labels = rd64(b + G->labels);
-		g->waiting = rd64(b + G->waiting);
-		g->m_id = -1;
-		s->ng++;
-	}
-	free(iov);
-	free(raw);
-	free(ptrs);
-	return 0;
-}
-
-#define GSTATUS_RUNNING 2
-#define GSTATUS_SYSCALL 3
-#define GSTATUS_DEAD 6
-#define GSCAN 0x1000
-
-static int g_is_dead(const struct goproc *gp, const struct gsnap *g)
-{
-	uint32_t st = g->status & ~GSCAN;
-
-	return st == GSTATUS_DEAD ||
-	       (gp->L->gstatus_deadextra >= 0 &&
-		st == (uint32_t)gp->L->gstatus_deadextra);
-}
+/* Goroutines are read by gscan.c. */
 
 static const struct msnap *m_by_addr(const struct snapshot *s, uint64_t a)
 {
@@ -416,131 +353,6 @@ static const struct msnap *m_by_addr(const struct snapshot *s, uint64_t a)
 	return NULL;
 }
 
-static int known_g(const struct snapshot *s, uint64_t g)
-{
-	if (!g)
-		return 0;
-	for (size_t i = 0; i < s->nm; i++)
-		if (s->m[i].g0 == g || s->m[i].gsignal == g)
-			return 1;
-	for (size_t i = 0; i < s->ng; i++)
-		if (s->g[i].addr == g)
-			return 1;
-	return 0;
-}
-
-/*
- * The g each thread runs right now.  The runtime keeps it in the TLS slot
- * at FS base - 8 (runtime.settls); inside Go code (1.17+ register ABI) it
- * is also in R14.  A value is taken only if it is a g we know: a
- * goroutine, or some M's g0 or gsignal.
- */
-static void find_thread_gs(struct goproc *gp, struct snapshot *s)
-{
-	for (size_t i = 0; i < s->nm; i++) {
-		struct msnap *m = &s->m[i];
-		struct user_regs_struct regs;
-		uint64_t g = 0;
-
-		if (!m->have_regs)
-			continue;
-		memset(&regs, 0, sizeof(regs));
-		regs.fs_base = m->fs_base;
-		if (target_read_u64(&gp->tgt, arch_tls_g_slot(&regs), &g) == 0 &&
-		    known_g(s, g)) {
-			m->cur_g = g;
-		} else if (m->rip >= gp->text && m->rip < gp->etext &&
-			   known_g(s, m->r14)) {
-			m->cur_g = m->r14;
-			m->cur_g_from_r14 = 1;
-		}
-	}
-}
-
-/* The M whose thread runs g right now, by TLS / R14. */
-static const struct msnap *m_running(const struct snapshot *s, uint64_t g)
-{
-	for (size_t i = 0; i < s->nm; i++)
-		if (s->m[i].cur_g == g)
-			return &s->m[i];
-	return NULL;
-}
-
-/* Decide where each goroutine's backtrace starts, like the runtime's
- * unwinder does (traceback.go initAt), plus registers for running ones. */
-static void choose_unwind_start(struct gsnap *g, const struct msnap *m,
-				const struct msnap *on)
-{
-	uint32_t st = g->status & ~GSCAN;
-
-	g->from = FROM_NONE;
-	if (m) {
-		g->m_id = m->id;
-		g->tid = m->tid;
-	}
-	if (st == GSTATUS_RUNNING && g->syscallsp == 0) {
-		/* Running: the registers of the thread that has it in TLS
-		 * are the truth, if that thread is on its stack right now. */
-		const struct msnap *t = on ? on : m;
-
-		if (t && t->have_regs && t->rsp >= g->stack_lo &&
-		    t->rsp < g->stack_hi) {
-			g->from = FROM_REGS;
-			g->pc = t->rip;
-			g->sp = t->rsp;
-			g->tid = t->tid;
-			return;
-		}
-	}
-	if (g->syscallsp) {
-		g->from = FROM_SYSCALL;
-		g->pc = g->syscallpc;
-		g->sp = g->syscallsp;
-	} else if (g->sched_sp) {
-		g->from = FROM_SCHED;
-		g->pc = g->sched_pc;
-		g->sp = g->sched_sp;
-	}
-	if (g->from != FROM_NONE &&
-	    (g->sp < g->stack_lo || g->sp >= g->stack_hi))
-		g->from = FROM_NONE;
-}
-
-/* Copy [sp, stack.hi) of every live goroutine in one batch. */
-static void read_stacks(struct goproc *gp, struct snapshot *s)
-{
-	struct target_iov *iov = xcalloc(s->ng ? s->ng : 1, sizeof(*iov));
-	size_t n = 0;
-
-	for (size_t i = 0; i < s->ng; i++) {
-		struct gsnap *g = &s->g[i];
-		uint64_t len;
-
-		if (g_is_dead(gp, g) || g->from == FROM_NONE)
-			continue;
-		len = g->stack_hi - g->sp;
-		if (len > MAX_STACK_COPY)
-			len = MAX_STACK_COPY;
-		iov[n].addr = g->sp;
-		iov[n].len = (size_t)len;
-		iov[n].buf = xmalloc((size_t)len);
-		n++;
-	}
-	target_readv(&gp->tgt, iov, n);
-	for (size_t i = 0; i < n; i++) {
-		if (iov[i].ok)
-			memsnap_add(&s->mem, iov[i].addr, iov[i].buf,
-				    iov[i].len);
-		else {
-			free(iov[i].buf);
-			s->partial = 1;
-		}
-	}
-	for (size_t i = 0; i < s->ng; i++)
-		s->g[i].stack_read = s->g[i].from != FROM_NONE;
-	free(iov);
-}
-
 /* ---- threads (M) ---- */
 
 static void read_one_m(struct goproc *gp, const uint8_t *b, struct msnap *m)
@@ -548,7 +360,7 @@ static void read_one_m(struct goproc *gp, const uint8_t *b, struct msnap *m)
 	const struct layout_m *M = &gp->L->m;
 
 	m->g0 = rd64(b + M->g0);
-	m->tid = (pid_t)rd64(b + M->procid);
+	m->tid = target_host_tid(&gp->tgt, rd64(b + M->procid));
 	m->gsignal = rd64(b + M->gsignal);
 	m->curg = rd64(b + M->curg);
 	m->p = rd64(b + M->p);
@@ -683,28 +495,6 @@ static void read_flags(struct goproc *gp, struct snapshot *s)
 		s->tracebacklabels = v == 1;
 }
 
-/*
- * The runtime's isSystemGoroutine (traceback.go): a goroutine whose start
- * function is in package runtime, except runtime.main and coroutines, and
- * except the finalizer goroutine while it runs user finalizers.
- */
-static int is_system_goroutine(struct goproc *gp, const struct gsnap *g,
-			       const struct snapshot *s)
-{
-	struct gofunc f;
-	const char *name;
-
-	if (pclntab_find(&gp->pcln, g->startpc, &f) < 0)
-		return 0;
-	name = pclntab_name(&gp->pcln, &f);
-	if (!strcmp(name, "runtime.main") || !strcmp(name, "runtime.corostart"))
-		return 0;
-	if (!strcmp(name, "runtime.runfinq") ||
-	    !strcmp(name, "runtime.runFinalizers"))
-		return !s->fing_running;
-	return !strncmp(name, "runtime.", 8);
-}
-
 static int32_t rd_i32(const uint8_t *b, int off)
 {
 	return off >= 0 ? (int32_t)rd32(b + off) : -1;
@@ -740,18 +530,8 @@ static void read_sched(struct goproc *gp, struct snapshot *s)
 	ss->maxmcount = rd_i32(b, S->maxmcount);
 }
 
-static void classify(struct goproc *gp, struct snapshot *s)
-{
-	for (size_t i = 0; i < s->ng; i++) {
-		struct gsnap *g = &s->g[i];
-		const struct msnap *m = g->m ? m_by_addr(s, g->m) : NULL;
-
-		choose_unwind_start(g, m, m_running(s, g->addr));
-		g->system = is_system_goroutine(gp, g, s);
-	}
-}
-
-static int copy_state(struct goproc *gp, int flags, struct snapshot *s)
+static int copy_state(struct goproc *gp, int flags, struct snapshot *s,
+		      struct gscan *sc)
 {
 	struct timespec ts;
 
@@ -769,17 +549,25 @@ static int copy_state(struct goproc *gp, int flags, struct snapshot *s)
 	read_flags(gp, s);
 	if (flags & SNAP_SCHED)
 		read_sched(gp, s);
-	if (flags & (SNAP_GOROUTINES | SNAP_STACKS)) {
-		if (read_allgs(gp, s) < 0)
-			return -1;
-		find_thread_gs(gp, s);
-		classify(gp, s);
-	}
-	if (flags & SNAP_STACKS)
-		read_stacks(gp, s);
+	if ((flags & (SNAP_GOROUTINES | SNAP_STACKS)) &&
+	    gscan_read(gp, sc, flags, s) < 0)
+		return -1;
 	return 0;
 }
 
+static long usec_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+/*
+ * Goroutines are read in two steps (gscan.h): most of it while the target
+ * runs, then what changed while it is stopped.  A target that is already
+ * stopped (held) is read in one step.
+ */
 int goproc_snapshot(struct goproc *gp, int flags, struct snapshot *s)
 {
 	return goproc_snapshot_hook(gp, flags, s, NULL, NULL);
@@ -789,17 +577,38 @@ int goproc_snapshot_hook(struct goproc *gp, int flags, struct snapshot *s,
 			 snapshot_hook hook, void *arg)
 {
 	uint64_t before = gp->tgt.bytes_read;
+	struct gscan sc;
+	long t[4];
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	memset(&sc, 0, sizeof(sc));
 	memsnap_init(&s->mem);
-	if (target_stop(&gp->tgt) < 0)
+	if ((flags & (SNAP_GOROUTINES | SNAP_STACKS)) && !gp->tgt.stopped)
+		gscan_prefetch(gp, &sc, flags);
+	t[0] = usec_now();
+	if (target_stop(&gp->tgt) < 0) {
+		target_check_alive(&gp->tgt);   /* a better reason, if any */
+		gscan_free(&sc);
 		return EXIT_ATTACH;
-	rc = copy_state(gp, flags, s);
+	}
+	t[1] = usec_now();
+	rc = copy_state(gp, flags, s, &sc);
 	if (rc == 0 && hook)
 		hook(gp, s, arg);
+	t[2] = usec_now();
+	if (rc < 0)
+		target_check_alive(&gp->tgt);
 	target_release(&gp->tgt);
+	t[3] = usec_now();
 	s->pause_us = gp->tgt.pause_us;
+	diag_debug("snapshot: stop %ld us, copy %ld us, release %ld us",
+		   t[1] - t[0], t[2] - t[1], t[3] - t[2]);
+	if (rc == 0 && (flags & (SNAP_GOROUTINES | SNAP_STACKS)))
+		gscan_finish(gp, &sc, flags, s);
+	s->stacks_kept = sc.reused;
+	s->stacks_fresh = sc.fresh;
+	gscan_free(&sc);
 	s->bytes_read = gp->tgt.bytes_read - before;
 	return rc < 0 ? EXIT_ATTACH : 0;
 }

@@ -123,6 +123,9 @@ struct snapshot {
 	struct schedsnap sched;
 	int partial;                    /* something could not be read */
 	uint64_t bytes_read;
+	/* Stacks copied while the target ran and still valid at the stop,
+	 * and stacks read during the stop (gscan.h). */
+	size_t stacks_kept, stacks_fresh;
 };
 
 /* What a snapshot should copy. */
@@ -137,14 +140,23 @@ enum {
  * found in the binary.  Returns 0, or an EXIT_* code with diag_set().
  */
 int goproc_open(struct goproc *gp, pid_t pid, const char *force_version);
+/* The same, reading the program from the file exe instead of
+ * /proc/PID/exe when exe is not NULL (--exe: an unstripped copy of a
+ * stripped binary; the tests' damaged copies).  It must be the program
+ * the process runs. */
+int goproc_open_exe(struct goproc *gp, pid_t pid, const char *force_version,
+		    const char *exe);
 void goproc_close(struct goproc *gp);
 
-/* Stop, copy (what flags asks), release.  Returns 0 or an EXIT_* code. */
+/* Copy (what flags asks), stopping the target only for the part that must
+ * be read stopped; release it; then decode.  Returns 0 or an EXIT_* code. */
 int goproc_snapshot(struct goproc *gp, int flags, struct snapshot *s);
 
 /* The same, calling hook(gp, s, arg) after the copy while every thread is
  * still stopped (for work that needs the stopped threads themselves,
- * such as native unwinding).  The hook must not print or block. */
+ * such as native unwinding).  The hook must not print or block.  At that
+ * point s->m (with cur_g) is filled in, but s->g is not: goroutines are
+ * decoded after the release. */
 typedef void (*snapshot_hook)(struct goproc *gp, struct snapshot *s,
 			      void *arg);
 int goproc_snapshot_hook(struct goproc *gp, int flags, struct snapshot *s,

@@ -15,21 +15,45 @@ void memsnap_init(struct memsnap *ms)
 void memsnap_free(struct memsnap *ms)
 {
 	for (size_t i = 0; i < ms->n; i++)
-		free(ms->r[i].data);
+		if (ms->r[i].owned)
+			free(ms->r[i].data);
+	for (size_t i = 0; i < ms->nblocks; i++)
+		free(ms->blocks[i]);
+	free(ms->blocks);
 	free(ms->r);
 	memset(ms, 0, sizeof(*ms));
 }
 
-void memsnap_add(struct memsnap *ms, uint64_t addr, uint8_t *data,
-		 size_t len)
+static void add(struct memsnap *ms, uint64_t addr, uint8_t *data,
+		size_t len, int owned)
 {
 	xgrow((void **)&ms->r, &ms->cap, ms->n + 1, sizeof(*ms->r));
 	ms->r[ms->n].addr = addr;
 	ms->r[ms->n].len = len;
 	ms->r[ms->n].data = data;
+	ms->r[ms->n].owned = owned;
 	ms->n++;
 	ms->bytes += len;
 	ms->sorted = 0;
+}
+
+void memsnap_add(struct memsnap *ms, uint64_t addr, uint8_t *data,
+		 size_t len)
+{
+	add(ms, addr, data, len, 1);
+}
+
+void memsnap_add_shared(struct memsnap *ms, uint64_t addr, uint8_t *data,
+			size_t len)
+{
+	add(ms, addr, data, len, 0);
+}
+
+void memsnap_own(struct memsnap *ms, void *block)
+{
+	xgrow((void **)&ms->blocks, &ms->cap_blocks, ms->nblocks + 1,
+	      sizeof(*ms->blocks));
+	ms->blocks[ms->nblocks++] = block;
 }
 
 static int region_cmp(const void *a, const void *b)

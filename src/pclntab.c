@@ -14,11 +14,25 @@
 #include "elfimg.h"
 #include "layout.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAGIC_GO118 0xfffffff0u
 #define MAGIC_GO120 0xfffffff1u
 #define PCHDR_SIZE 72
+#define PCV_CACHE_SIZE 8192             /* entries, a power of two */
+
+/* A direct-mapped cache of pclntab_value() answers.  The key is the
+ * table's offset, the function's entry (the linker shares identical
+ * tables between functions) and the pc. */
+struct pcvalue_cache {
+	struct {
+		uint64_t entry, pc;
+		uint32_t off;
+		int32_t val;
+		int used;
+	} e[PCV_CACHE_SIZE];
+};
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -59,12 +73,14 @@ static int read_header(struct pclntab *t)
 		return -1;
 	}
 	t->nfunc = rd64(h + 8);
+	/* nfunc + 1 pairs of 8 bytes must fit in the functab; tested by
+	 * division so that a huge nfunc cannot overflow. */
 	if (table(t, fn, cu, &t->funcnametab, &t->funcnametab_len) < 0 ||
 	    table(t, cu, ft, &t->cutab, &t->cutab_len) < 0 ||
 	    table(t, ft, pc, &t->filetab, &t->filetab_len) < 0 ||
 	    table(t, pc, ln, &t->pctab, &t->pctab_len) < 0 ||
 	    table(t, ln, t->size, &t->ftab, &t->ftab_len) < 0 ||
-	    t->nfunc == 0 || (t->nfunc + 1) * 8 > t->ftab_len) {
+	    t->nfunc == 0 || t->nfunc >= t->ftab_len / 8) {
 		diag_set("pclntab header is damaged");
 		return -1;
 	}
@@ -76,7 +92,13 @@ int pclntab_open(struct pclntab *t, const struct elfimg *img,
 {
 	const struct elf_section *s = elfimg_pclntab(img);
 
+	struct pcvalue_cache *cache = t->cache;
+
+	/* Opened again (with the final layout): keep the cache, emptied. */
 	memset(t, 0, sizeof(*t));
+	if (cache)
+		memset(cache, 0, sizeof(*cache));
+	t->cache = cache ? cache : xcalloc(1, sizeof(*cache));
 	t->img = img;
 	t->layout = l;
 	t->bias = img->bias;
@@ -208,8 +230,38 @@ static uint32_t uvarint32(const uint8_t **p, const uint8_t *end, int *ok)
 	return 0;
 }
 
+void pclntab_close(struct pclntab *t)
+{
+	free(t->cache);
+	t->cache = NULL;
+}
+
+static int32_t decode_value(const struct pclntab *t, const struct gofunc *f,
+			    uint32_t off, uint64_t pc);
+
 int32_t pclntab_value(const struct pclntab *t, const struct gofunc *f,
 		      uint32_t off, uint64_t pc)
+{
+	struct pcvalue_cache *c = t->cache;
+	size_t h;
+
+	if (!c)
+		return decode_value(t, f, off, pc);
+	h = (size_t)((off * 0x9e3779b97f4a7c15ull) ^ (pc * 0xff51afd7ed558ccdull)
+		     ^ f->entry) >> 7 & (PCV_CACHE_SIZE - 1);
+	if (c->e[h].used && c->e[h].off == off && c->e[h].pc == pc &&
+	    c->e[h].entry == f->entry)
+		return c->e[h].val;
+	c->e[h].val = decode_value(t, f, off, pc);
+	c->e[h].off = off;
+	c->e[h].pc = pc;
+	c->e[h].entry = f->entry;
+	c->e[h].used = 1;
+	return c->e[h].val;
+}
+
+static int32_t decode_value(const struct pclntab *t, const struct gofunc *f,
+			    uint32_t off, uint64_t pc)
 {
 	const uint8_t *p, *end = t->pctab + t->pctab_len;
 	uint64_t cur = f->entry;
@@ -229,7 +281,9 @@ int32_t pclntab_value(const struct pclntab *t, const struct gofunc *f,
 		pcd = uvarint32(&p, end, &ok);
 		if (!ok)
 			return -1;
-		val += (int32_t)(-(uv & 1) ^ (uv >> 1));
+		/* Wraps like the runtime's int32 (Go defines overflow;
+		 * in C a signed overflow is undefined). */
+		val = (int32_t)((uint32_t)val + (-(uv & 1) ^ (uv >> 1)));
 		cur += pcd;     /* PC quantum is 1 on amd64 */
 		first = 0;
 		if (pc < cur)

@@ -14,6 +14,7 @@
 
 struct elfimg;
 struct layout;
+struct pcvalue_cache;
 
 enum {
 	PCDATA_INLTREE_INDEX = 2,
@@ -38,6 +39,7 @@ struct pclntab {
 	const uint8_t *funcnametab, *cutab, *filetab, *pctab, *ftab;
 	size_t funcnametab_len, cutab_len, filetab_len, pctab_len, ftab_len;
 	int inl_entry_size;             /* 20 before Go 1.20, 16 since */
+	struct pcvalue_cache *cache;    /* pclntab_value() results */
 };
 
 /* One function, as found by pclntab_find(). */
@@ -59,6 +61,9 @@ struct gofunc {
 int pclntab_open(struct pclntab *t, const struct elfimg *img,
 		 const struct layout *l, uint64_t text_start, uint64_t gofunc);
 
+/* Free what pclntab_open() and the lookups allocated. */
+void pclntab_close(struct pclntab *t);
+
 /* The function containing pc; returns 0, or -1 if pc is in no Go function. */
 int pclntab_find(const struct pclntab *t, uint64_t pc, struct gofunc *f);
 /* The i-th function of the table (0 <= i < nfunc). */
@@ -75,7 +80,9 @@ static inline const char *pclntab_name(const struct pclntab *t,
 	return pclntab_funcname(t, f->nameoff);
 }
 
-/* Value of the pc-value table at offset off for pc; -1 if none. */
+/* Value of the pc-value table at offset off for pc; -1 if none.  Results
+ * are cached: a dump of many goroutines asks the same few pcs again and
+ * again, and each answer otherwise decodes the table from its start. */
 int32_t pclntab_value(const struct pclntab *t, const struct gofunc *f,
 		      uint32_t off, uint64_t pc);
 int32_t pclntab_spdelta(const struct pclntab *t, const struct gofunc *f,

@@ -5,6 +5,11 @@
  * are used.  A seized thread that goinspect forgets, or a goinspect that
  * is killed, is detached by the kernel and keeps running: there is no
  * SIGSTOP in flight that could leave the process in a group stop.
+ *
+ * While the target is stopped, goinspect itself is guarded (guard_begin):
+ * the signals of a terminal or of kill(1) that would suspend or end it
+ * half-way wait until the release, and an alarm ends goinspect if a
+ * system call never returns, so that the kernel lets the target go.
  */
 #define _GNU_SOURCE
 #include "target.h"
@@ -19,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +32,11 @@
 #define STOP_TIMEOUT_MS 3000
 #define MAX_RESCANS 50
 #define MAX_THREADS 100000
+/* The longest goinspect may keep the target stopped for one snapshot
+ * (stopping, then copying) before it gives up and exits. */
+#define GUARD_SECONDS 30
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 long target_elapsed_us(const struct timespec *a, const struct timespec *b)
 {
@@ -48,17 +59,124 @@ void target_comm(pid_t pid, char *buf, size_t len)
 	fclose(f);
 }
 
-static const char *ptrace_remedy(int err)
+static char read_kstate(pid_t pid, pid_t tid);
+
+/* A numeric field ("TracerPid") of /proc/PID/task/TID/status, or -1. */
+static long task_status_field(pid_t pid, pid_t tid, const char *key)
 {
-	if (err == EPERM)
-		return " (need CAP_SYS_PTRACE or /proc/sys/kernel/yama/"
-		       "ptrace_scope 0, and no other tracer attached)";
-	return "";
+	char path[96], line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid,
+		 (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			v = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* /proc/sys/kernel/yama/ptrace_scope, or -1 without Yama. */
+static int yama_scope(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "r");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/*
+ * PTRACE_SEIZE of tid failed with EPERM: find out why and say what to do.
+ * Returns 1 when the thread is only exiting (not an error), else 0 with
+ * the reason set.
+ */
+static int explain_eperm(struct target *t, pid_t tid)
+{
+	char state = read_kstate(t->pid, tid), comm[64];
+	long tracer = task_status_field(t->pid, tid, "TracerPid");
+	int yama = yama_scope();
+
+	if (state == 'Z' || state == 'X' || state == '?')
+		return 1;
+	if (tracer > 0) {
+		target_comm((pid_t)tracer, comm, sizeof(comm));
+		diag_set("thread %d of process %d is already traced by process"
+			 " %ld (%s): only one tracer can hold a thread; detach"
+			 " it (quit the debugger or strace) and try again",
+			 (int)tid, (int)t->pid, tracer, comm);
+	} else if (yama == 3) {
+		diag_set("ptrace(PTRACE_SEIZE, %d): %s: Yama ptrace_scope is 3,"
+			 " which forbids every attach until reboot", (int)tid,
+			 strerror(EPERM));
+	} else if (yama == 1 || yama == 2) {
+		diag_set("ptrace(PTRACE_SEIZE, %d): %s: Yama ptrace_scope is"
+			 " %d: run goinspect with CAP_SYS_PTRACE (as root)%s",
+			 (int)tid, strerror(EPERM), yama, yama == 1 ?
+			 ", or set /proc/sys/kernel/yama/ptrace_scope to 0" :
+			 "");
+	} else {
+		diag_set("ptrace(PTRACE_SEIZE, %d): %s (run goinspect as the"
+			 " target's user, or with CAP_SYS_PTRACE as root)",
+			 (int)tid, strerror(EPERM));
+	}
+	return 0;
+}
+
+/* Do goinspect and pid see the same process ids? */
+static int same_pidns(pid_t pid)
+{
+	char path[64], mine[64], theirs[64];
+	ssize_t a, b;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	a = readlink("/proc/self/ns/pid", mine, sizeof(mine) - 1);
+	b = readlink(path, theirs, sizeof(theirs) - 1);
+	if (a <= 0 || b <= 0)
+		return 1;       /* cannot tell: assume the common case */
+	return a == b && !memcmp(mine, theirs, (size_t)a);
+}
+
+static size_t count_tasks(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* An exited process that its parent has not reaped yet. */
+static int is_zombie(pid_t pid)
+{
+	char state = read_kstate(pid, pid);
+
+	return (state == 'Z' || state == 'X') && count_tasks(pid) <= 1;
 }
 
 int target_open(struct target *t, pid_t pid)
 {
-	char path[64];
+	char path[64], comm[64];
+	struct stat st;
 
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
@@ -68,17 +186,195 @@ int target_open(struct target *t, pid_t pid)
 		diag_set("no process %d", (int)pid);
 		return -1;
 	}
+	if (is_zombie(pid)) {
+		target_comm(pid, comm, sizeof(comm));
+		diag_set("process %d (%s) has exited: it is a zombie that its"
+			 " parent has not reaped, with nothing left to inspect",
+			 (int)pid, comm);
+		return -1;
+	}
+	/* Remembered to tell an exec during a snapshot from other faults. */
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (stat(path, &st) == 0) {
+		t->exe_dev = (uint64_t)st.st_dev;
+		t->exe_ino = (uint64_t)st.st_ino;
+	}
+	t->same_pidns = same_pidns(pid);
 	return 0;
+}
+
+int target_check_alive(struct target *t)
+{
+	char path[64], comm[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)t->pid);
+	if (access(path, F_OK) != 0 || is_zombie(t->pid)) {
+		diag_set("process %d exited while goinspect was reading it",
+			 (int)t->pid);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)t->pid);
+	if (t->exe_ino && stat(path, &st) == 0 &&
+	    ((uint64_t)st.st_ino != t->exe_ino ||
+	     (uint64_t)st.st_dev != t->exe_dev)) {
+		target_comm(t->pid, comm, sizeof(comm));
+		diag_set("process %d replaced its program (exec) while"
+			 " goinspect was reading it; it now runs %s",
+			 (int)t->pid, comm);
+		return -1;
+	}
+	return 0;
+}
+
+/* The innermost id in a thread's NSpid line: its id inside its own pid
+ * namespace, which is what the Go runtime stores in m.procid. */
+static pid_t ns_tid_of(pid_t pid, pid_t tid)
+{
+	char path[96], line[256], *p, *end;
+	long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid,
+		 (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		for (p = line + 6;; p = end) {
+			long x = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			v = x;
+		}
+		break;
+	}
+	fclose(f);
+	return v > 0 && v <= INT_MAX ? (pid_t)v : 0;
+}
+
+static void build_nsmap(struct target *t)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+
+	t->nnsmap = 0;
+	t->nsmap_stamp = t->nstops + 1;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)t->pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL && t->nnsmap < MAX_THREADS) {
+		pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
+
+		if (tid <= 0)
+			continue;
+		xgrow((void **)&t->nsmap, &t->nsmap_cap, t->nnsmap + 1,
+		      sizeof(*t->nsmap));
+		t->nsmap[t->nnsmap].host = tid;
+		t->nsmap[t->nnsmap].ns = ns_tid_of(t->pid, tid);
+		t->nnsmap++;
+	}
+	closedir(d);
+}
+
+pid_t target_host_tid(struct target *t, uint64_t id)
+{
+	if (id == 0 || id > INT_MAX)
+		return 0;
+	if (t->same_pidns)
+		return (pid_t)id;
+	/* Threads come and go: on a miss, list them again, but only once
+	 * per stop. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < t->nnsmap; i++)
+			if ((uint64_t)t->nsmap[i].ns == id)
+				return t->nsmap[i].host;
+		if (t->nsmap_stamp == t->nstops + 1)
+			break;
+		build_nsmap(t);
+	}
+	return 0;
+}
+
+/* ---- the guard around a stop ---- */
+
+static struct {
+	int active;
+	sigset_t old_mask;
+	struct sigaction old_alrm;
+} guard;
+
+static void guard_fire(int sig)
+{
+	static const char msg[] = "goinspect: still not done after "
+		STR(GUARD_SECONDS) " s while the target was stopped (a"
+		" system call that does not return?); exiting, which makes"
+		" the kernel release the target\n";
+	ssize_t r;
+
+	(void)sig;
+	r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)r;
+	_exit(EXIT_ATTACH);
+}
+
+/*
+ * From the first seize to the release: SIGINT, SIGTERM, SIGHUP, SIGQUIT
+ * and the job-control stops wait (a suspended goinspect would keep the
+ * target stopped), and an alarm bounds the whole stop.
+ */
+static void guard_begin(void)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	if (guard.active)
+		return;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGTSTP);
+	sigaddset(&block, SIGTTIN);
+	sigaddset(&block, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &block, &guard.old_mask);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = guard_fire;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &guard.old_alrm);
+	alarm(GUARD_SECONDS);
+	guard.active = 1;
+}
+
+/* Undo guard_begin; a signal that came meanwhile is delivered now. */
+static void guard_end(void)
+{
+	if (!guard.active)
+		return;
+	alarm(0);
+	sigaction(SIGALRM, &guard.old_alrm, NULL);
+	guard.active = 0;
+	sigprocmask(SIG_SETMASK, &guard.old_mask, NULL);
 }
 
 void target_close(struct target *t)
 {
+	t->held = 0;
 	target_release(t);
 	if (t->memfd >= 0)
 		close(t->memfd);
 	free(t->threads);
 	t->threads = NULL;
 	t->nthreads = t->cap = 0;
+	free(t->nsmap);
+	t->nsmap = NULL;
+	t->nnsmap = t->nsmap_cap = 0;
 }
 
 static struct target_thread *find_thread(struct target *t, pid_t tid)
@@ -141,11 +437,15 @@ static int seize_new_threads(struct target *t)
 		if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
 			int err = errno;
 
-			if (err == ESRCH)       /* thread exited meanwhile */
+			/* ESRCH: the thread exited meanwhile; EPERM for
+			 * a thread that is exiting too. */
+			if (err == ESRCH ||
+			    (err == EPERM && explain_eperm(t, tid)))
 				continue;
 			closedir(d);
-			diag_set("ptrace(PTRACE_SEIZE, %d): %s%s", (int)tid,
-				 strerror(err), ptrace_remedy(err));
+			if (err != EPERM)
+				diag_set("ptrace(PTRACE_SEIZE, %d): %s",
+					 (int)tid, strerror(err));
 			return -1;
 		}
 		th->seized = 1;
@@ -237,11 +537,13 @@ int target_stop(struct target *t)
 {
 	int rescans = 0, n;
 
+	guard_begin();
 	if (t->stopped)
 		return 0;
 	for (size_t i = 0; i < t->nthreads; i++)
 		memset(&t->threads[i], 0, sizeof(t->threads[i]));
 	t->nthreads = 0;
+	t->nstops++;
 	clock_gettime(CLOCK_MONOTONIC, &t->t_stop);
 	t->stopped = 1;
 	/* A stopped thread cannot clone, so once a pass finds nothing new
@@ -271,8 +573,10 @@ void target_release(struct target *t)
 {
 	struct timespec now;
 
-	if (!t->stopped)
+	if (!t->stopped || t->held) {
+		guard_end();
 		return;
+	}
 	for (size_t i = 0; i < t->nthreads; i++) {
 		struct target_thread *th = &t->threads[i];
 
@@ -285,6 +589,26 @@ void target_release(struct target *t)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	t->pause_us = target_elapsed_us(&t->t_stop, &now);
 	t->stopped = 0;
+	/* Last: a ^C or ^Z that came during the stop acts only now, with
+	 * every thread let go. */
+	guard_end();
+}
+
+int target_hold(struct target *t)
+{
+	if (target_stop(t) < 0)
+		return -1;
+	t->held = 1;
+	/* A hold lasts as long as the user wants: no alarm, and ^C and ^Z
+	 * reach the session again. */
+	guard_end();
+	return 0;
+}
+
+void target_unhold(struct target *t)
+{
+	t->held = 0;
+	target_release(t);
 }
 
 static int open_procmem(struct target *t)

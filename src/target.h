@@ -32,9 +32,15 @@ struct target {
 	struct target_thread *threads;
 	size_t nthreads, cap;
 	int stopped;                    /* all threads are held */
+	int held;                       /* target_hold(): release is deferred */
 	struct timespec t_stop;         /* first PTRACE_INTERRUPT */
 	long pause_us;                  /* last stop-to-release time */
 	uint64_t bytes_read;            /* total read since open */
+	uint64_t exe_dev, exe_ino;      /* /proc/PID/exe at open, to see exec */
+	int same_pidns;                 /* our tids are the target's tids */
+	struct { pid_t host, ns; } *nsmap;      /* else: tid in each view */
+	size_t nnsmap, nsmap_cap;
+	unsigned nstops, nsmap_stamp;   /* nsmap built during stop stamp-1 */
 };
 
 /* A piece of target memory to read in a batch. */
@@ -45,8 +51,19 @@ struct target_iov {
 	int ok;                         /* set by target_readv: 1 if read whole */
 };
 
-/* Check the process exists and can be read; does not stop it. */
+/* Check the process exists and is not a zombie; does not stop it. */
 int target_open(struct target *t, pid_t pid);
+/*
+ * After a failed stop or read: is this still the process opened?  Returns
+ * 0, or -1 with a reason (it exited, or replaced its program with exec).
+ */
+int target_check_alive(struct target *t);
+/*
+ * The thread id, as goinspect sees it, of the thread that the target
+ * calls id (m.procid, which is relative to the target's own pid
+ * namespace: a process in a container sees other ids).  0 if none.
+ */
+pid_t target_host_tid(struct target *t, uint64_t id);
 void target_close(struct target *t);
 
 /*
@@ -57,8 +74,18 @@ void target_close(struct target *t);
  */
 int target_stop(struct target *t);
 
-/* Let every thread go again; records pause_us.  Safe to call twice. */
+/* Let every thread go again; records pause_us.  Safe to call twice.
+ * Does nothing while the target is held (target_hold). */
 void target_release(struct target *t);
+
+/*
+ * Stop the target and keep it stopped across target_stop/target_release
+ * pairs (the REPL's `hold`), until target_unhold() or target_close().
+ * Returns 0, or -1 with diag_set() and nothing left stopped.
+ */
+int target_hold(struct target *t);
+/* End a hold and let every thread go.  Safe when not held. */
+void target_unhold(struct target *t);
 
 /* Read len bytes at addr; returns 0 if all were read, -1 otherwise. */
 int target_read(struct target *t, uint64_t addr, void *buf, size_t len);

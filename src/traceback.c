@@ -398,7 +398,11 @@ static void print_args(FILE *out, struct goproc *gp, struct snapshot *s,
 			int is_live = 1;
 
 			memsnap_read(&s->mem, pf->argp + op, &x, 8);
-			if (sz < 8)
+			/* Go shifts a size-0 word down to 0; in C a shift
+			 * by 64 is undefined. */
+			if (sz == 0)
+				x = 0;
+			else if (sz < 8)
 				x = x << (64 - sz * 8) >> (64 - sz * 8);
 			fprintf(out, "%s0x%llx", start ? "" : ", ",
 				(unsigned long long)x);

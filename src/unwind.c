@@ -41,7 +41,7 @@ static void push(struct frames *out, const struct pframe *pf, size_t max)
 /* Fill fp/argp of pf and return the caller's pc (0 at the top). */
 static uint64_t resolve(struct goproc *gp, struct snapshot *s,
 			struct pframe *pf, int innermost_syscall,
-			struct frames *out)
+			int innermost_regs, struct frames *out)
 {
 	int32_t delta = pclntab_spdelta(&gp->pcln, &pf->fn, pf->pc);
 	uint8_t flag = pf->fn.flag;
@@ -53,7 +53,11 @@ static uint64_t resolve(struct goproc *gp, struct snapshot *s,
 	if (innermost_syscall || (pf->fn.funcid &&
 				  pf->fn.funcid == gp->fid.cgocallback))
 		flag &= (uint8_t)~FUNCFLAG_SPWRITE;
-	if (delta < 0) {
+	/* -1 is "no value".  Other negative deltas are real in a leaf
+	 * caught running after it popped its return address (as
+	 * syscall.rawVforkSyscall does around vfork): the runtime takes
+	 * them as they are, and so do we, for that innermost frame. */
+	if (delta < 0 && (delta == -1 || !innermost_regs)) {
 		out->error = 1;
 		snprintf(out->why, sizeof(out->why),
 			 "no frame size for %s at pc %#llx",
@@ -105,7 +109,8 @@ int unwind_goroutine(struct goproc *gp, struct snapshot *s,
 		int syscall0 = first && g->from == FROM_SYSCALL;
 		struct pframe next;
 
-		lr = resolve(gp, s, &pf, syscall0, out);
+		lr = resolve(gp, s, &pf, syscall0,
+			     first && g->from == FROM_REGS, out);
 		push(out, &pf, max);
 		first = 0;
 		if (!lr)

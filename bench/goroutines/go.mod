@@ -1,0 +1,3 @@
+module goinspect/bench/goroutines
+
+go 1.19

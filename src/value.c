@@ -1,0 +1,677 @@
+/*
+ * value.c - Go values from target memory, bounded.
+ *
+ * Layouts used here (linux/amd64), checked against the runtime sources of
+ * Go 1.19, 1.26 and 1.27:
+ *   hmap (<= 1.23): count 0, flags 8, B 9, buckets 16, oldbuckets 24;
+ *     bucket: tophash[8], keys, elems, overflow pointer last; a slot is
+ *     live when its tophash >= 5 (minTopHash), a bucket is evacuated when
+ *     tophash[0] is 2, 3 or 4; flags 4 = hashWriting, 8 = sameSizeGrow.
+ *   maps.Map (1.24+): used 0, dirPtr 16, dirLen 24; dirLen 0 means dirPtr
+ *     is a single group; table: groups.data 16, groups.lengthMask 24; a
+ *     group starts with 8 control bytes, a slot is full when its control
+ *     byte has the top bit clear (empty 0x80, deleted 0xfe).
+ *   hchan: qcount 0, dataqsiz 8, closed 28; recvq.first 56 / sendq.first
+ *     72 before 1.23, 64 / 80 since (hchan.timer); sudog: g 0, next 8.
+ *   eface: type, data; iface: itab (itab._type at 8), data.
+ */
+#define _GNU_SOURCE
+#include "value.h"
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HARD_MAX_STRING (64ull << 20)   /* bytes of one string */
+#define HARD_MAX_ELEMS (1ull << 24)     /* elements of one container */
+#define HARD_MAX_NODES (1ull << 25)     /* nodes of one tree */
+#define MAX_NESTING 48
+#define MAX_BUCKET_LOG 40
+#define MAX_CHAIN 100000                /* overflow buckets per chain */
+#define MAX_DIR (1u << 20)
+#define MAX_WAITERS 100000
+
+struct vctx {
+	struct gotypes *ts;
+	const struct gomem *mem;
+	struct valopts o;
+	uint64_t nodes;
+	int ptrdepth;
+	int level;
+	uint64_t path[MAX_NESTING + 2];     /* pointers being expanded */
+	int npath;
+	int partial;
+};
+
+static int rd(const struct gomem *m, uint64_t addr, void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (addr + len < addr)
+		return -1;
+	return m->read(m->ctx, addr, buf, len);
+}
+
+static int rdu64(const struct gomem *m, uint64_t addr, uint64_t *v)
+{
+	return rd(m, addr, v, 8);
+}
+
+static void set_err(struct vctx *c, struct govalue *v, const char *fmt, ...)
+	PRINTF(3, 4);
+static void set_err(struct vctx *c, struct govalue *v, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(v->err);
+	v->err = s ? s : xstrdup("error");
+	v->flags |= VF_ERROR;
+	c->partial = 1;
+}
+
+static void unreadable(struct vctx *c, struct govalue *v, uint64_t addr,
+		       uint64_t len)
+{
+	set_err(c, v, "cannot read %llu bytes at %#llx",
+		(unsigned long long)len, (unsigned long long)addr);
+}
+
+static void read_value(struct vctx *c, const struct gotype *t, uint64_t addr,
+		       struct govalue *v);
+
+static uint64_t limit(uint64_t n, uint64_t lim, uint64_t hard)
+{
+	if (lim && n > lim)
+		n = lim;
+	return n > hard ? hard : n;
+}
+
+static int on_path(struct vctx *c, uint64_t p)
+{
+	for (int i = 0; i < c->npath; i++)
+		if (c->path[i] == p)
+			return 1;
+	return 0;
+}
+
+/* Read a child with p on the path (for cycle detection). */
+static void read_under(struct vctx *c, uint64_t p, const struct gotype *t,
+		       uint64_t addr, struct govalue *v)
+{
+	c->path[c->npath++] = p;
+	read_value(c, t, addr, v);
+	c->npath--;
+}
+
+static void read_scalar(struct vctx *c, const struct gotype *t,
+			uint64_t addr, struct govalue *v)
+{
+	uint8_t b[16] = { 0 };
+	uint64_t size = t->size > 16 ? 16 : t->size;
+	float f[2];
+
+	if (rd(c->mem, addr, b, size) < 0) {
+		unreadable(c, v, addr, size);
+		return;
+	}
+	switch (t->kind) {
+	case GK_INT8: v->n.i = (int8_t)b[0]; break;
+	case GK_INT16: { int16_t x; memcpy(&x, b, 2); v->n.i = x; break; }
+	case GK_INT32: { int32_t x; memcpy(&x, b, 4); v->n.i = x; break; }
+	case GK_INT: case GK_INT64: memcpy(&v->n.i, b, 8); break;
+	case GK_BOOL: case GK_UINT8: v->n.u = b[0]; break;
+	case GK_UINT16: { uint16_t x; memcpy(&x, b, 2); v->n.u = x; break; }
+	case GK_UINT32: { uint32_t x; memcpy(&x, b, 4); v->n.u = x; break; }
+	case GK_FLOAT32: memcpy(f, b, 4); v->n.f = f[0]; break;
+	case GK_COMPLEX64:
+		memcpy(f, b, 8);
+		v->n.f = f[0];
+		v->imag = f[1];
+		break;
+	case GK_FLOAT64: memcpy(&v->n.f, b, 8); break;
+	case GK_COMPLEX128:
+		memcpy(&v->n.f, b, 8);
+		memcpy(&v->imag, b + 8, 8);
+		break;
+	default: memcpy(&v->n.u, b, 8);
+	}
+}
+
+static void read_bytes(struct vctx *c, uint64_t ptr, uint64_t len,
+		       struct govalue *v)
+{
+	uint64_t n = limit(len, c->o.max_string, HARD_MAX_STRING);
+
+	v->len = len;
+	v->flags |= VF_BYTES;
+	v->bytes = xmalloc(n + 1);
+	if (rd(c->mem, ptr, v->bytes, n) < 0) {
+		unreadable(c, v, ptr, n);
+		n = 0;
+	}
+	v->bytes[n] = 0;
+	v->nbytes = n;
+	v->omitted = len - n;
+}
+
+static void read_string(struct vctx *c, uint64_t addr, struct govalue *v)
+{
+	uint64_t h[2];
+
+	if (rd(c->mem, addr, h, 16) < 0)
+		return unreadable(c, v, addr, 16);
+	if (h[1] > (1ull << 40))
+		return set_err(c, v, "string length %llu is not plausible",
+			       (unsigned long long)h[1]);
+	if (h[1] && !h[0])
+		return set_err(c, v, "string of length %llu at nil",
+			       (unsigned long long)h[1]);
+	read_bytes(c, h[0], h[1], v);
+}
+
+static int is_byte(const struct gotype *t)
+{
+	return t && t->kind == GK_UINT8;
+}
+
+/* n elements of t at base, at most what the limits allow. */
+static void read_elems(struct vctx *c, const struct gotype *t, uint64_t base,
+		       uint64_t n, struct govalue *v)
+{
+	uint64_t k = limit(n, c->o.max_elems, HARD_MAX_ELEMS);
+
+	if (c->nodes + k > HARD_MAX_NODES) {
+		k = c->nodes < HARD_MAX_NODES ? HARD_MAX_NODES - c->nodes : 0;
+		c->partial = 1;
+	}
+	v->kids = xcalloc(k ? k : 1, sizeof(*v->kids));
+	for (uint64_t i = 0; i < k; i++) {
+		read_value(c, t, base + i * t->size, &v->kids[i]);
+		v->nkids = i + 1;
+	}
+	v->omitted = n - k;
+}
+
+static void read_array(struct vctx *c, const struct gotype *t,
+		       uint64_t addr, struct govalue *v)
+{
+	v->len = v->cap = t->len;
+	if (!t->elem)
+		return set_err(c, v, "array type %s has no element type",
+			       t->name);
+	if (is_byte(t->elem))
+		return read_bytes(c, addr, t->len, v);
+	read_elems(c, t->elem, addr, t->len, v);
+}
+
+static void read_slice(struct vctx *c, const struct gotype *t,
+		       uint64_t addr, struct govalue *v)
+{
+	uint64_t h[3];
+
+	if (rd(c->mem, addr, h, 24) < 0)
+		return unreadable(c, v, addr, 24);
+	v->len = h[1];
+	v->cap = h[2];
+	if (!h[0] && !h[1] && !h[2]) {
+		v->flags |= VF_NIL;
+		return;
+	}
+	if (h[1] > h[2] || h[2] > (1ull << 48) ||
+	    (t->elem->size && h[2] > (1ull << 48) / t->elem->size))
+		return set_err(c, v, "slice len %llu cap %llu is not plausible",
+			       (unsigned long long)h[1],
+			       (unsigned long long)h[2]);
+	if (h[1] && on_path(c, h[0])) {
+		v->flags |= VF_CYCLE;
+		return;
+	}
+	c->path[c->npath++] = h[0];
+	if (is_byte(t->elem))
+		read_bytes(c, h[0], h[1], v);
+	else
+		read_elems(c, t->elem, h[0], h[1], v);
+	c->npath--;
+}
+
+static void read_struct(struct vctx *c, const struct gotype *t,
+			uint64_t addr, struct govalue *v)
+{
+	v->kids = xcalloc(t->nfields ? t->nfields : 1, sizeof(*v->kids));
+	v->nkids = t->nfields;
+	for (size_t i = 0; i < t->nfields; i++)
+		read_value(c, t->fields[i].type, addr + t->fields[i].off,
+			   &v->kids[i]);
+}
+
+static void read_pointer(struct vctx *c, const struct gotype *t,
+			 uint64_t addr, struct govalue *v)
+{
+	uint64_t p;
+
+	if (rdu64(c->mem, addr, &p) < 0)
+		return unreadable(c, v, addr, 8);
+	v->n.u = p;
+	if (!p) {
+		v->flags |= VF_NIL;
+		return;
+	}
+	if (t->kind != GK_POINTER || !t->elem)
+		return;
+	if (on_path(c, p)) {
+		v->flags |= VF_CYCLE;
+		return;
+	}
+	if (c->ptrdepth >= c->o.depth) {
+		v->flags |= VF_DEPTH;
+		return;
+	}
+	v->kids = xcalloc(1, sizeof(*v->kids));
+	v->nkids = 1;
+	c->ptrdepth++;
+	read_under(c, p, t->elem, p, &v->kids[0]);
+	c->ptrdepth--;
+}
+
+static void read_func(struct vctx *c, uint64_t addr, struct govalue *v)
+{
+	uint64_t fv, pc;
+	const char *name;
+
+	if (rdu64(c->mem, addr, &fv) < 0)
+		return unreadable(c, v, addr, 8);
+	v->n.u = fv;
+	if (!fv) {
+		v->flags |= VF_NIL;
+		return;
+	}
+	if (rdu64(c->mem, fv, &pc) < 0)
+		return unreadable(c, v, fv, 8);
+	name = gotypes_func_name(c->ts, pc);
+	v->str = xstrdup(name ? name : "?");
+}
+
+static void read_iface(struct vctx *c, const struct gotype *t,
+		       uint64_t addr, struct govalue *v)
+{
+	uint64_t w[2], rt;
+	struct gotype *dyn;
+
+	if (rd(c->mem, addr, w, 16) < 0)
+		return unreadable(c, v, addr, 16);
+	if (!w[0]) {
+		v->flags |= VF_NIL;
+		return;
+	}
+	rt = w[0];
+	if (t->nonempty_iface && rdu64(c->mem, w[0] + 8, &rt) < 0)
+		return unreadable(c, v, w[0] + 8, 8);
+	if (!(dyn = gotype_from_rt(c->ts, rt)))
+		return set_err(c, v, "%s", diag_reason());
+	v->str = xstrdup(dyn->name);
+	v->kids = xcalloc(1, sizeof(*v->kids));
+	v->nkids = 1;
+	/* Pointer-shaped values live in the data word itself. */
+	if (dyn->direct_iface)
+		read_value(c, dyn, addr + 8, &v->kids[0]);
+	else
+		read_value(c, dyn, w[1], &v->kids[0]);
+}
+
+/* ---- maps ---- */
+
+int value_map_len(struct gotypes *ts, const struct gomem *mem,
+		  uint64_t hdr, uint64_t *len)
+{
+	(void)ts;
+	return rdu64(mem, hdr, len);
+}
+
+struct mapwalk {
+	struct gotypes *ts;
+	const struct gomem *mem;
+	struct gotype *t;
+	int (*fn)(void *ctx, uint64_t k, uint64_t e);
+	void *ctx;
+	uint64_t seen;
+	uint8_t *buf;
+};
+
+/* Slot i of the group or bucket at g (copied in w->buf): key and value
+ * addresses, following indirect slots. */
+static int map_slot(struct mapwalk *w, uint64_t g, unsigned i)
+{
+	const struct gomaplayout *m = &w->t->map;
+	uint64_t k = g + m->keysoff + i * m->keystride;
+	uint64_t e = g + m->elemsoff + i * m->elemstride;
+
+	if (m->indirect_key && rdu64(w->mem, k, &k) < 0)
+		return 0;       /* skip what cannot be read */
+	if (m->indirect_elem && rdu64(w->mem, e, &e) < 0)
+		return 0;
+	if (++w->seen > HARD_MAX_ELEMS)
+		return 1;
+	return w->fn(w->ctx, k, e);
+}
+
+/* A bucket chain of the old layout; old: skip it if evacuated. */
+static int bucket_chain(struct mapwalk *w, uint64_t b, int old)
+{
+	uint64_t gs = w->t->map.groupsize, ov;
+	int rc;
+
+	for (int n = 0; b && n < MAX_CHAIN; n++) {
+		if (rd(w->mem, b, w->buf, gs) < 0) {
+			diag_set("cannot read map bucket at %#llx",
+				 (unsigned long long)b);
+			return -1;
+		}
+		if (old && n == 0 && w->buf[0] >= 2 && w->buf[0] <= 4)
+			return 0;
+		for (unsigned i = 0; i < 8; i++)
+			if (w->buf[i] >= 5 && (rc = map_slot(w, b, i)))
+				return rc;
+		memcpy(&ov, w->buf + gs - 8, 8);
+		b = ov;
+	}
+	return 0;
+}
+
+static int walk_buckets(struct mapwalk *w, uint64_t hdr, int *busy)
+{
+	uint8_t h[48];
+	uint64_t buckets, old, nb, gs = w->t->map.groupsize;
+	unsigned B;
+	int rc;
+
+	if (rd(w->mem, hdr, h, 48) < 0) {
+		diag_set("cannot read map header at %#llx",
+			 (unsigned long long)hdr);
+		return -1;
+	}
+	B = h[9];
+	memcpy(&buckets, h + 16, 8);
+	memcpy(&old, h + 24, 8);
+	*busy = !!(h[8] & 4);
+	if (B > MAX_BUCKET_LOG || gs < 16 || gs > (1u << 16)) {
+		diag_set("map header at %#llx is not plausible (B=%u)",
+			 (unsigned long long)hdr, B);
+		return -1;
+	}
+	nb = 1ull << B;
+	for (uint64_t i = 0; buckets && i < nb; i++)
+		if ((rc = bucket_chain(w, buckets + i * gs, 0)))
+			return rc;
+	if (old) {
+		uint64_t onb = (h[8] & 8) ? nb : nb / 2;
+
+		for (uint64_t i = 0; i < onb; i++)
+			if ((rc = bucket_chain(w, old + i * gs, 1)))
+				return rc;
+	}
+	return 0;
+}
+
+static int swiss_group(struct mapwalk *w, uint64_t g)
+{
+	uint64_t gs = w->t->map.groupsize;
+	int rc;
+
+	if (rd(w->mem, g, w->buf, gs) < 0) {
+		diag_set("cannot read map group at %#llx", (unsigned long long)g);
+		return -1;
+	}
+	for (unsigned i = 0; i < 8; i++)
+		if (!(w->buf[i] & 0x80) && (rc = map_slot(w, g, i)))
+			return rc;
+	return 0;
+}
+
+static int swiss_table(struct mapwalk *w, uint64_t tab)
+{
+	uint64_t h[4], n;
+	int rc;
+
+	if (rd(w->mem, tab, h, 32) < 0) {
+		diag_set("cannot read map table at %#llx",
+			 (unsigned long long)tab);
+		return -1;
+	}
+	n = h[3] + 1;
+	if (!h[2] || !n || (n & (n - 1)) || n > HARD_MAX_ELEMS / 8) {
+		diag_set("map table at %#llx is not plausible",
+			 (unsigned long long)tab);
+		return -1;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		if ((rc = swiss_group(w, h[2] + i * w->t->map.groupsize)))
+			return rc;
+	return 0;
+}
+
+static int walk_swiss(struct mapwalk *w, uint64_t hdr, int *busy)
+{
+	uint64_t h[4], *dir, prev = 0;
+	int rc = 0;
+
+	if (rd(w->mem, hdr, h, 32) < 0) {
+		diag_set("cannot read map header at %#llx",
+			 (unsigned long long)hdr);
+		return -1;
+	}
+	*busy = 0;
+	if (h[3] == 0)
+		return h[2] ? swiss_group(w, h[2]) : 0;
+	if (h[3] > MAX_DIR || w->t->map.groupsize > (1u << 16)) {
+		diag_set("map directory at %#llx is not plausible",
+			 (unsigned long long)hdr);
+		return -1;
+	}
+	dir = xmalloc(h[3] * 8);
+	if (rd(w->mem, h[2], dir, h[3] * 8) < 0) {
+		diag_set("cannot read map directory at %#llx",
+			 (unsigned long long)h[2]);
+		free(dir);
+		return -1;
+	}
+	/* A table of local depth d < global depth appears 2^(g-d) times in
+	 * a row. */
+	for (uint64_t i = 0; i < h[3] && !rc; i++) {
+		if (dir[i] == prev)
+			continue;
+		prev = dir[i];
+		rc = swiss_table(w, dir[i]);
+	}
+	free(dir);
+	return rc;
+}
+
+int value_map_each(struct gotypes *ts, const struct gomem *mem,
+		   struct gotype *t, uint64_t hdr,
+		   int (*fn)(void *ctx, uint64_t k, uint64_t e), void *ctx,
+		   int *busy)
+{
+	struct mapwalk w = { ts, mem, t, fn, ctx, 0, NULL };
+	int rc;
+
+	*busy = 0;
+	if (gotype_map_layout(ts, t) < 0)
+		return -1;
+	if (!hdr)
+		return 0;
+	if (t->map.groupsize > (1u << 16)) {
+		diag_set("map type %s: group of %llu bytes", t->name,
+			 (unsigned long long)t->map.groupsize);
+		return -1;
+	}
+	w.buf = xmalloc(t->map.groupsize + 8);
+	rc = t->map.swiss ? walk_swiss(&w, hdr, busy)
+			  : walk_buckets(&w, hdr, busy);
+	free(w.buf);
+	return rc;
+}
+
+struct mapread {
+	struct vctx *c;
+	const struct gotype *t;
+	struct govalue *v;
+	size_t cap;
+	uint64_t max;
+};
+
+static int collect_entry(void *ctx, uint64_t k, uint64_t e)
+{
+	struct mapread *r = ctx;
+	struct govalue *v = r->v;
+
+	if (v->nkids / 2 >= r->max || r->c->nodes >= HARD_MAX_NODES) {
+		v->omitted++;
+		return 0;
+	}
+	xgrow((void **)&v->kids, &r->cap, v->nkids + 2, sizeof(*v->kids));
+	memset(&v->kids[v->nkids], 0, 2 * sizeof(*v->kids));
+	read_value(r->c, r->t->key, k, &v->kids[v->nkids]);
+	read_value(r->c, r->t->elem, e, &v->kids[v->nkids + 1]);
+	v->nkids += 2;
+	return 0;
+}
+
+static void read_map(struct vctx *c, const struct gotype *t, uint64_t addr,
+		     struct govalue *v)
+{
+	struct mapread r = { c, t, v, 0, 0 };
+	uint64_t hdr;
+	int busy;
+
+	if (rdu64(c->mem, addr, &hdr) < 0)
+		return unreadable(c, v, addr, 8);
+	v->n.u = hdr;
+	if (!hdr) {
+		v->flags |= VF_NIL;
+		return;
+	}
+	if (on_path(c, hdr)) {
+		v->flags |= VF_CYCLE;
+		return;
+	}
+	if (rdu64(c->mem, hdr, &v->len) < 0)
+		return unreadable(c, v, hdr, 8);
+	r.max = limit(HARD_MAX_ELEMS, c->o.max_elems, HARD_MAX_ELEMS);
+	c->path[c->npath++] = hdr;
+	if (value_map_each(c->ts, c->mem, (struct gotype *)t, hdr,
+			   collect_entry, &r, &busy) < 0)
+		set_err(c, v, "%s", diag_reason());
+	c->npath--;
+	if (busy)
+		v->flags |= VF_WRITING;
+}
+
+/* ---- channels ---- */
+
+static void waitq(struct vctx *c, uint64_t first, struct govalue *v,
+		  uint64_t *count, size_t *wcap)
+{
+	uint64_t s = first;
+
+	for (uint64_t n = 0; s && n < MAX_WAITERS; n++) {
+		uint64_t g;
+		int64_t id;
+
+		if (rdu64(c->mem, s, &g) < 0 ||
+		    gotypes_goid(c->ts, c->mem, g, &id) < 0)
+			return unreadable(c, v, s, 16);
+		xgrow((void **)&v->waiters, wcap, v->nrecv + v->nsend + 1,
+		      sizeof(*v->waiters));
+		v->waiters[v->nrecv + v->nsend] = id;
+		(*count)++;
+		if (rdu64(c->mem, s + 8, &s) < 0)
+			return unreadable(c, v, s + 8, 8);
+	}
+}
+
+static void read_chan(struct vctx *c, uint64_t addr, struct govalue *v)
+{
+	uint64_t hdr, h[11];
+	size_t wcap = 0;
+	int new = gotypes_at_least(c->ts, 23);
+
+	if (rdu64(c->mem, addr, &hdr) < 0)
+		return unreadable(c, v, addr, 8);
+	v->n.u = hdr;
+	if (!hdr) {
+		v->flags |= VF_NIL;
+		return;
+	}
+	if (rd(c->mem, hdr, h, sizeof(h)) < 0)
+		return unreadable(c, v, hdr, sizeof(h));
+	v->len = h[0];
+	v->closed = (uint32_t)(h[3] >> 32) != 0;
+	v->cap = h[1];
+	waitq(c, new ? h[8] : h[7], v, &v->nrecv, &wcap);
+	waitq(c, new ? h[10] : h[9], v, &v->nsend, &wcap);
+}
+
+/* ---- dispatch ---- */
+
+static void read_value(struct vctx *c, const struct gotype *t, uint64_t addr,
+		       struct govalue *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = t;
+	v->addr = addr;
+	if (++c->nodes > HARD_MAX_NODES)
+		return set_err(c, v, "too many values (over %llu)",
+			       (unsigned long long)HARD_MAX_NODES);
+	if (c->level >= MAX_NESTING || c->npath >= MAX_NESTING)
+		return set_err(c, v, "nested more than %d levels", MAX_NESTING);
+	c->level++;
+	switch (t->kind) {
+	case GK_STRING: read_string(c, addr, v); break;
+	case GK_ARRAY: read_array(c, t, addr, v); break;
+	case GK_SLICE: read_slice(c, t, addr, v); break;
+	case GK_STRUCT: read_struct(c, t, addr, v); break;
+	case GK_POINTER: case GK_UNSAFEPTR: read_pointer(c, t, addr, v); break;
+	case GK_FUNC: read_func(c, addr, v); break;
+	case GK_INTERFACE: read_iface(c, t, addr, v); break;
+	case GK_MAP: read_map(c, t, addr, v); break;
+	case GK_CHAN: read_chan(c, addr, v); break;
+	case GK_INVALID:
+		set_err(c, v, "type %s could not be decoded", t->name);
+		break;
+	default: read_scalar(c, t, addr, v);
+	}
+	c->level--;
+}
+
+int value_read(struct gotypes *ts, const struct gomem *mem,
+	       const struct valopts *o, const struct gotype *t,
+	       uint64_t addr, struct govalue *v)
+{
+	struct vctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.ts = ts;
+	c.mem = mem;
+	c.o = *o;
+	read_value(&c, t, addr, v);
+	return c.partial;
+}
+
+void value_free(struct govalue *v)
+{
+	for (uint64_t i = 0; i < v->nkids; i++)
+		value_free(&v->kids[i]);
+	free(v->kids);
+	free(v->err);
+	free(v->bytes);
+	free(v->str);
+	free(v->waiters);
+	memset(v, 0, sizeof(*v));
+}
