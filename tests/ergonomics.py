@@ -546,14 +546,29 @@ def check_mntns():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def copy_build_tree(dest):
+    """Copy what configuring and building goinspect needs into dest: the
+    source tree may be configured in place already, and then configure
+    refuses a separate build directory."""
+    os.mkdir(dest)
+    # Copies keep their times, so make sees the generated files as current.
+    for name in ("configure.ac", "Makefile.am", "aclocal.m4", "configure",
+                 "Makefile.in", "config.h.in"):
+        shutil.copy2(os.path.join(TOP, name), dest)
+    for name in ("build-aux", "m4", "src", "man", "completion"):
+        shutil.copytree(os.path.join(TOP, name), os.path.join(dest, name),
+                        ignore=shutil.ignore_patterns("*.o", ".deps", ".dirstamp", "goinspect"))
+
+
 def check_static():
-    configure = os.path.join(TOP, "configure")
-    if not os.path.exists(configure):
-        raise Fail("no %s: run autoreconf -fi first" % configure)
-    build = tempfile.mkdtemp(prefix="goinspect-static-")
+    if not os.path.exists(os.path.join(TOP, "configure")):
+        raise Fail("no %s: run autoreconf -fi first" % os.path.join(TOP, "configure"))
+    tmp = tempfile.mkdtemp(prefix="goinspect-static-")
+    build = os.path.join(tmp, "tree")
     t = None
     try:
-        for cmd in (["sh", configure, "-q", "--enable-static"],
+        copy_build_tree(build)
+        for cmd in (["sh", "./configure", "-q", "--enable-static"],
                     ["make", "-j2", "src/goinspect"]):
             p = subprocess.run(cmd, cwd=build, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -573,7 +588,7 @@ def check_static():
         if t:
             t.stop()
             t.cleanup(False)
-        shutil.rmtree(build, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def check_completion():
