@@ -113,11 +113,14 @@ class Session:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             try:
+                # Size the terminal before goinspect starts: set later, it
+                # sends SIGWINCH and readline draws the prompt once more,
+                # which would shift every later command's output by one.
+                fcntl.ioctl(0, termios.TIOCSWINSZ,
+                            struct.pack('HHHH', ROWS, COLS, 0, 0))
                 os.execve(goinspect_path(), ['goinspect', '-p', str(pid)], env)
             finally:
                 os._exit(127)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ,
-                    struct.pack('HHHH', ROWS, COLS, 0, 0))
         self.status = None
 
     def text(self):
