@@ -133,7 +133,7 @@ static int check_layout(struct goproc *gp, const char *force)
 	if (force) {
 		diag_warn("layout for %s differs from DWARF (%s); using DWARF",
 			  gp->version, msg);
-		gp->L = layout_from_dwarf(gp->L, dw);
+		gp->L = gp->L_owned = layout_from_dwarf(gp->L, dw);
 		return gp->L ? 0 : EXIT_UNSUPPORTED;
 	}
 	diag_set("runtime layout table for %s does not match the binary's"
@@ -340,6 +340,7 @@ void goproc_close(struct goproc *gp)
 	target_close(&gp->tgt);
 	pclntab_close(&gp->pcln);
 	elfimg_close(&gp->img);
+	free(gp->L_owned);
 	memset(gp, 0, sizeof(*gp));
 }
 

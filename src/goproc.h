@@ -42,6 +42,7 @@ struct goproc {
 	char version[64];               /* "go1.26.8" */
 	const char *version_source;     /* "buildinfo", "runtime.buildVersion" */
 	const struct layout *L;
+	struct layout *L_owned;         /* L when built from DWARF: freed */
 	struct pclntab pcln;
 	struct goglobals gl;
 	char **wait_reasons;            /* read from the target, or NULL */

@@ -287,12 +287,17 @@ static void plan_read(struct goproc *gp, struct gplan *pl, uint8_t *buf,
 static int read_allgs_header(struct goproc *gp, uint64_t *allgs,
 			     uint64_t *n)
 {
-	if (target_read_u64(&gp->tgt, gp->gl.allgs, allgs) < 0 ||
+	uint64_t slice[3];
+
+	if (target_read(&gp->tgt, gp->gl.allgs, slice, sizeof(slice)) < 0 ||
 	    target_read_u64(&gp->tgt, gp->gl.allglen, n) < 0) {
 		diag_set("cannot read runtime.allgs");
 		return -1;
 	}
-	if (*n > MAX_GOROUTINES) {
+	*allgs = slice[0];
+	/* allglen mirrors len(allgs): a value past the slice's capacity is
+	 * garbage, and must not size an allocation. */
+	if (*n > MAX_GOROUTINES || *n > slice[2]) {
 		diag_set("runtime.allglen is %llu: not believable",
 			 (unsigned long long)*n);
 		return -1;

@@ -54,7 +54,8 @@ struct gofunc {
 };
 
 /*
- * Set up from the image's .gopclntab.  text_start and gofunc are runtime
+ * Set up from the image's .gopclntab.  *t must be zeroed, or a table
+ * opened before (its pc-value cache is kept and emptied).  text_start and gofunc are runtime
  * addresses taken from the live moduledata (pass 0 to use the header's
  * textStart / the image's go:func.* symbol).  Returns 0 or -1 (diag_set).
  */

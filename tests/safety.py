@@ -854,13 +854,21 @@ BUILD_386_LOCK = threading.Lock()
 
 def _build_386():
     out = os.path.join(BIN, "extra", "gconly-386")
-    src = os.path.join(TOP, "fixtures", "gconly")
-    if os.path.exists(out) and all(os.path.getmtime(os.path.join(src, f)) < os.path.getmtime(out)
-                                   for f in os.listdir(src)):
+    fixture = os.path.join(TOP, "fixtures", "gconly")
+    harness = os.path.join(TOP, "fixtures", "harness.go")
+    inputs = [os.path.join(fixture, f) for f in os.listdir(fixture)] + [harness]
+    if os.path.exists(out) and all(os.path.getmtime(f) < os.path.getmtime(out)
+                                   for f in inputs):
         return out
     if not os.path.exists(GO):
         raise Skip("no go command at %s" % GO)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
+    # As tests/build-fixtures.sh does: the fixture joined with the shared
+    # fixtures/harness.go, in a copy.
+    src = os.path.join(BIN, "extra", ".src-386")
+    shutil.rmtree(src, ignore_errors=True)
+    os.makedirs(src)
+    for f in inputs:
+        shutil.copy(f, src)
     env = dict(os.environ, GOARCH="386", CGO_ENABLED="0", GOTOOLCHAIN="local",
                GOFLAGS="-mod=mod -buildvcs=false", GOWORK="off")
     r = subprocess.run([GO, "build", "-o", out + ".tmp", "."], cwd=src, env=env,
