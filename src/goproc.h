@@ -48,6 +48,9 @@ struct goproc {
 	char **wait_reasons;            /* read from the target, or NULL */
 	int n_wait_reasons;
 	uint64_t text, etext, gofunc, types, etypes;  /* from moduledata */
+	int tb_labels;                  /* GODEBUG tracebacklabels: -1 unknown,
+					 * else 0/1 (traceback.c) */
+	int tb_labels_known;
 	struct funcids fid;
 };
 

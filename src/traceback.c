@@ -16,6 +16,8 @@
  */
 #include "traceback.h"
 #include "diag.h"
+#include "gotype.h"
+#include "labels.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +324,136 @@ void traceback_free(struct tb *tb)
 
 /* ---- text ---- */
 
+/*
+ * GODEBUG=tracebacklabels (Go 1.26+) decides whether headers show pprof
+ * labels.  The runtime keeps it in runtime.debug.tracebacklabels, an
+ * atomic.Int32 whose offset only DWARF tells; without DWARF it stays
+ * unknown and labels are not printed (man page BUGS).  Read once, from
+ * the running target, the first time a goroutine with labels is printed.
+ */
+static int labels_in_headers(struct goproc *gp)
+{
+	struct gotypes *ts;
+	const struct govar *v;
+	int32_t flag;
+
+	if (gp->tb_labels_known)
+		return gp->tb_labels;
+	gp->tb_labels_known = 1;
+	gp->tb_labels = 0;
+	ts = gotypes_new(gp);
+	v = ts ? gotypes_var(ts, "runtime.debug") : NULL;
+	for (size_t i = 0; v && v->type && i < v->type->nfields; i++) {
+		const struct gofield *f = &v->type->fields[i];
+
+		if (!strcmp(f->name, "tracebacklabels") &&
+		    target_read(&gp->tgt, v->addr + f->off, &flag, 4) == 0)
+			gp->tb_labels = flag == 1;
+	}
+	if (ts)
+		gotypes_free(ts);
+	return gp->tb_labels;
+}
+
+/* Decode one UTF-8 sequence at p into *r; its length, or 0 if invalid. */
+static int utf8_decode(const unsigned char *p, uint32_t *r)
+{
+	int n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 :
+		(p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	uint32_t v = n == 1 ? p[0] : n == 2 ? p[0] & 0x1fu :
+		     n == 3 ? p[0] & 0x0fu : p[0] & 0x07u;
+
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3fu);
+	}
+	if (n == 0 || (n == 2 && v < 0x80) || (n == 3 && v < 0x800) ||
+	    (n == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*r = v;
+	return n;
+}
+
+/* The runtime's printquoted (print.go). */
+static void print_quoted(FILE *out, const struct goproc *gp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', out);
+	while (*p) {
+		uint32_t r;
+		int n = utf8_decode(p, &r);
+
+		if (n == 0) {   /* invalid byte: U+FFFD, or \x.. since 1.27 */
+			if (at_least(gp, 27))
+				fprintf(out, "\\x%02x", *p);
+			else
+				fputs("\\ufffd", out);
+			p++;
+			continue;
+		}
+		p += n;
+		if (r == '\n')
+			fputs("\\n", out);
+		else if (r == '\r')
+			fputs("\\r", out);
+		else if (r == '\t')
+			fputs("\\t", out);
+		else if (r == '\\' || r == '"')
+			fprintf(out, "\\%c", (int)r);
+		else if (r >= ' ' && r <= '~')
+			fputc((int)r, out);
+		else if (r < 127)
+			fprintf(out, "\\x%02x", r);
+		else if (r < 0x10000)
+			fprintf(out, "\\u%04x", r);
+		else
+			fprintf(out, "\\U%08x", r);
+	}
+	fputc('"', out);
+}
+
+/* Go 1.27 quotes a label only when it has other than [A-Za-z0-9./_]. */
+static void print_label_part(FILE *out, const struct goproc *gp,
+			     const char *s)
+{
+	int plain = at_least(gp, 27);
+
+	for (const char *c = s; plain && *c; c++)
+		plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			(*c >= '0' && *c <= '9') || *c == '.' || *c == '/' ||
+			*c == '_';
+	if (plain)
+		fputs(s, out);
+	else
+		print_quoted(out, gp, s);
+}
+
+/* " labels:{...}" (1.26, inside the brackets) or " {...}" (1.27+,
+ * after them), when the target prints labels at all. */
+static void print_labels(FILE *out, struct goproc *gp, const struct gsnap *g)
+{
+	struct labelset ls;
+
+	if (!g->labels || !at_least(gp, 26) || !labels_in_headers(gp) ||
+	    labels_read(gp, g->labels, &ls) < 0)
+		return;
+	if (ls.n) {
+		fputs(at_least(gp, 27) ? " {" : " labels:{", out);
+		for (size_t i = 0; i < ls.n; i++) {
+			print_label_part(out, gp, ls.v[i].key);
+			fputs(": ", out);
+			print_label_part(out, gp, ls.v[i].value);
+			if (i + 1 < ls.n)
+				fputs(", ", out);
+		}
+		fputc('}', out);
+	}
+	labels_free(&ls);
+}
+
 static void print_header(FILE *out, struct goproc *gp, struct snapshot *s,
 			 const struct gsnap *g, const struct tb_opts *o)
 {
@@ -346,7 +478,12 @@ static void print_header(FILE *out, struct goproc *gp, struct snapshot *s,
 		fprintf(out, ", %ld minutes", minutes);
 	if (g->lockedm)
 		fprintf(out, ", locked to thread");
-	fprintf(out, "]:\n");
+	if (!at_least(gp, 27))
+		print_labels(out, gp, g);
+	fputc(']', out);
+	if (at_least(gp, 27))
+		print_labels(out, gp, g);
+	fprintf(out, ":\n");
 }
 
 /* printArgs: the argument words as the runtime prints them, from the
