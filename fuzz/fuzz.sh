@@ -14,13 +14,19 @@
 # it fixed.  Each run appends "NAME SECONDS EXECS" to OUTDIR/fuzz-time.log.
 #
 # Environment: FUZZ_CC (default clang), FUZZ_CPPFLAGS (extra -I...), FUZZ_JOBS (harnesses run in
-# parallel by `run`, default 2), FUZZ_MAX_LEN (default 8192).
+# parallel by `run`, default 2), FUZZ_MAX_LEN (default 8192), GO126 and
+# GO119 (the go commands that build fixtures/values for fuzz_expr,
+# fuzz_rtype and fuzz_value; defaults as in tests/build-fixtures.sh).
 # Exit status: 0, 1 (a crash or a failed build), 77 (no clang with
 # libFuzzer here: the caller skips).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-NAMES="pclntab buildinfo unwind json elf"
+NAMES="pclntab buildinfo unwind json elf expr rtype value"
+# These read types from fixtures/values, built by build_gobin.
+GO_NAMES="expr rtype value"
+: "${GO119:=/usr/lib/go-1.19/bin/go}"
+: "${GO126:=/usr/local/go/bin/go}"
 : "${FUZZ_CC:=clang}"
 : "${FUZZ_JOBS:=2}"
 : "${FUZZ_MAX_LEN:=8192}"
@@ -53,8 +59,40 @@ newer() {
     return 1
 }
 
+# build_gobin OUT: fixtures/values built with a swiss-map Go (values-new)
+# and a bucket-map Go (values-old) in OUT/gobin, for the harnesses that
+# need a real type set.  Returns 1 when even the new one cannot be built.
+build_gobin() {
+    local out=$1 go which src bin
+    mkdir -p "$out/gobin"
+    for which in new old; do
+        go=$GO126
+        [ $which = old ] && go=$GO119
+        bin=$out/gobin/values-$which
+        newer "$bin" "$top"/fixtures/values/* "$top/fixtures/harness.go" \
+            "$0" || continue
+        src=$out/gobin/src-$which
+        rm -rf "$src"
+        mkdir -p "$src"
+        cp "$top"/fixtures/values/* "$top/fixtures/harness.go" "$src/"
+        if [ -x "$go" ] && (cd "$src" && env GOTOOLCHAIN=local GOWORK=off \
+            GOFLAGS="-mod=mod -buildvcs=false" GO111MODULE=on \
+            CGO_ENABLED=0 "$go" build -o "$bin" .) >"$bin.log" 2>&1; then
+            rm -f "$bin.log"
+        elif [ $which = old ] && [ -e "$out/gobin/values-new" ]; then
+            echo "fuzz: warning: no Go 1.19 ($go): fuzzing bucket maps" \
+                 "with the swiss-map binary" >&2
+            cp "$out/gobin/values-new" "$bin"
+        else
+            echo "fuzz: cannot build fixtures/values with $go:" >&2
+            tail -3 "$bin.log" 2>/dev/null | sed 's/^/    /' >&2
+            return 1
+        fi
+    done
+}
+
 build() {
-    local out=$1 cflags libs s o name objs=()
+    local out=$1 cflags libs s o name objs=() gobin=1
     mkdir -p "$out/obj" "$out/bin"
     if ! have_libfuzzer "$out"; then
         echo "fuzz: $FUZZ_CC with -fsanitize=fuzzer is not available" \
@@ -89,11 +127,17 @@ build() {
     done
     rm -f "$out/libgoinspect.a"
     ar rcs "$out/libgoinspect.a" "${objs[@]}" || return 1
+    build_gobin "$out" || gobin=0
     for name in $NAMES; do
+        if [ $gobin = 0 ] && [[ " $GO_NAMES " = *" $name "* ]]; then
+            rm -f "$out/bin/fuzz_$name"
+            return 1
+        fi
         newer "$out/bin/fuzz_$name" "$top/fuzz/fuzz_$name.c" \
-            "$top/fuzz/fuzzimg.h" "${objs[@]}" || continue
+            "$top"/fuzz/*.h "${objs[@]}" || continue
         # shellcheck disable=SC2086
-        "$FUZZ_CC" $cflags -fsanitize=fuzzer "$top/fuzz/fuzz_$name.c" \
+        "$FUZZ_CC" $cflags -DFUZZ_GOBIN_DIR="\"$out/gobin\"" \
+            -fsanitize=fuzzer "$top/fuzz/fuzz_$name.c" \
             "$out/libgoinspect.a" $libs -o "$out/bin/fuzz_$name" || return 1
         echo "fuzz: built fuzz_$name"
     done

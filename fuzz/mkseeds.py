@@ -329,6 +329,157 @@ def elf_seeds():
     }
 
 
+# ---- values, type descriptors and expressions (fuzzproc.h) ----
+#
+# The harnesses serve their memory at MEM_BASE; pointers in these seeds
+# point back into it, and descriptor name offsets are from its start.
+MEM_BASE = 0xc000000000
+VALUE_TYPES = [
+    "string", "[]uint8", "[]string", "[]int", "[4]int", "[2]string",
+    "main.Point", "main.Config", "*main.Point", "*main.Node", "main.Node",
+    "interface {}", "error", "map[string]int", "map[int]string",
+    "map[int]int", "map[main.BigKey]main.BigVal", "map[float64]string",
+    "map[string][]main.Point", "map[string]interface {}",
+    "map[string]struct {}", "net/http.Header", "func(string) string",
+    "chan int", "chan string", "chan bool", "unsafe.Pointer",
+]
+
+
+def q(*words):
+    return b"".join(struct.pack("<Q", w & (2**64 - 1)) for w in words)
+
+
+def goname(s, flags=1):
+    return bytes([flags]) + uvarint(len(s)) + s.encode()
+
+
+def rtype(size, kind, name_off, ptrdata=0, align=8, tflag=0):
+    """An abi.Type (48 bytes)."""
+    return (struct.pack("<QQIBBBB", size, ptrdata, 0x1234567, tflag, align,
+                        align, kind) + q(0, 0) + struct.pack("<ii", name_off, 0))
+
+
+def pad(b, n):
+    return b + bytes(n - len(b)) if len(b) < n else b
+
+
+def mem_string():
+    return q(MEM_BASE + 16, 11) + b"hello world" + bytes(5)
+
+
+def mem_strings():
+    return q(MEM_BASE + 24, 2, 2, MEM_BASE + 56, 3, MEM_BASE + 59, 2) + b"abcde"
+
+
+def mem_eface_int():
+    # interface{} holding a pointer to an int; the descriptor follows.
+    t = rtype(8, 2, 100)
+    return pad(q(MEM_BASE + 32, MEM_BASE + 24, 42, 0) + t, 100) + goname("*int")
+
+
+def mem_swiss_small():
+    # maps.Map: used, seed, dirPtr (the one group), dirLen 0, depth, shift,
+    # writing; the group: ctrl word, then slots of string key + int elem.
+    hdr = q(2, 0x99, MEM_BASE + 64, 0, 0, 0, 0, 0)
+    ctrl = bytes([0x11, 0x22] + [0x80] * 6)
+    slots = (q(MEM_BASE + 300, 1, 7) + q(MEM_BASE + 301, 2, 8) +
+             bytes(24 * 6))
+    return pad(hdr + ctrl + slots, 300) + b"xyz"
+
+
+def mem_buckets():
+    # hmap: count, flags/B/noverflow/hash0, buckets, oldbuckets, nevacuate,
+    # extra; one bucket of map[int]int: tophash, keys, elems, overflow.
+    hdr = q(2, 0, MEM_BASE + 48, 0, 0, 0)
+    tophash = bytes([7, 9, 0, 0, 0, 0, 0, 0])
+    return hdr + tophash + q(1, 2, 0, 0, 0, 0, 0, 0) + q(10, 20) + bytes(48) + q(0)
+
+
+def mem_chan():
+    # hchan: qcount, dataqsiz, buf, elemsize/closed, elemtype, sendx,
+    # recvx, recvq, sendq, lock; then the buffer.
+    return q(2, 4, MEM_BASE + 96, 8, 0, 2, 0, 0, 0, 0, 0, 0) + q(5, 6, 0, 0)
+
+
+def value_seeds():
+    idx = {t: i for i, t in enumerate(VALUE_TYPES)}
+    seeds = {}
+    def add(name, t, mem, old=False, opt=0x3a):
+        seeds["seed-%s.bin" % name] = bytes([idx[t] | (0x80 if old else 0), opt]) + mem
+    add("string", "string", mem_string())
+    add("bytes", "[]uint8", q(MEM_BASE + 24, 4, 8) + b"\x00\x01\xff\xfe")
+    add("strings", "[]string", mem_strings())
+    add("point", "main.Point", q(1, 2))
+    add("config", "main.Config", q(7, MEM_BASE + 200, 1, 1) + q(MEM_BASE + 220, 4) +
+        bytes(200 - 48) + q(MEM_BASE + 240, 3) + bytes(4) + b"cfgname!tag")
+    add("node", "*main.Node", q(MEM_BASE + 8, 1, MEM_BASE + 8))
+    add("eface", "interface {}", mem_eface_int())
+    add("swiss", "map[string]int", q(MEM_BASE + 8) + mem_swiss_small())
+    add("buckets", "map[int]int", q(MEM_BASE + 8) + mem_buckets(), old=True)
+    add("buckets-str", "map[string]int", q(MEM_BASE + 8) + mem_buckets(), old=True)
+    add("chan", "chan int", q(MEM_BASE + 8) + mem_chan())
+    add("chan-old", "chan string", q(MEM_BASE + 8) + mem_chan(), old=True)
+    add("func", "func(string) string", q(MEM_BASE + 8, 0x401000))
+    return seeds
+
+
+def rtype_seeds():
+    seeds = {}
+    def add(name, minor, mem, off=0, opt=0x3a):
+        seeds["seed-%s.bin" % name] = bytes([(minor - 19) % 9, off & 255, off >> 8, opt]) + mem
+    # struct { X int; Name string } named main.T: abi.StructType is the
+    # Type, pkgPath, fields slice; each field a name, a type, an offset.
+    st = rtype(24, 25, 400, ptrdata=16)
+    fields = q(MEM_BASE + 410, MEM_BASE + 200, 0, MEM_BASE + 415, MEM_BASE + 250, 8)
+    struct_t = st + q(0, MEM_BASE + 72, 2, 2) + fields
+    mem = pad(struct_t, 200) + rtype(8, 2, 420) + bytes(2) + rtype(16, 24, 425, 8)
+    mem = pad(mem, 400) + goname("main.T") + goname("X") + goname("Name") + \
+        goname("*int") + goname("*string")
+    for minor in (19, 22, 24, 26, 27):
+        add("struct-1.%d" % minor, minor, mem)
+    # []int, [3]int, *int, map[int]int (bucket and swiss descriptors).
+    elem = rtype(8, 2, 300)
+    add("slice", 26, pad(rtype(24, 23, 310, 8) + q(MEM_BASE + 100), 100) + elem +
+        pad(b"", 300 - 148) + goname("*int") + bytes(4) + goname("[]int"))
+    add("array", 22, pad(rtype(24, 17, 310) + q(MEM_BASE + 100, 0, 3), 100) + elem +
+        pad(b"", 300 - 148) + goname("*int") + bytes(4) + goname("[3]int"))
+    add("ptr", 19, pad(rtype(8, 22, 310, 8) + q(MEM_BASE + 100), 100) + elem +
+        pad(b"", 300 - 148) + goname("*int") + bytes(4) + goname("**int"))
+    mt = rtype(8, 21, 310, 8) + q(MEM_BASE + 150, MEM_BASE + 150, MEM_BASE + 200, 0)
+    add("map-old", 19, pad(mt + struct.pack("<BBHI", 8, 8, 144, 0), 150) + elem +
+        pad(b"", 300 - 198) + goname("*int") + bytes(4) + goname("map[int]int"))
+    add("map-swiss", 26, pad(mt + q(136, 16, 8) + struct.pack("<I", 0), 150) + elem +
+        pad(b"", 300 - 198) + goname("*int") + bytes(4) + goname("map[int]int"))
+    add("iface", 26, pad(rtype(16, 20, 310, 16) + q(0, MEM_BASE + 150, 1, 1), 150) +
+        q(300 + 18, 0) + pad(b"", 300 - 166) + goname("*error") + bytes(2) +
+        goname("Error") + goname("func() string"))
+    return seeds
+
+
+def expr_seeds():
+    seeds = {}
+    exprs = {
+        "global": ("main.gCfg", q(1, 2, 3)),
+        "field": ("main.gCfg.Base.Tags[1]", mem_strings()),
+        "index": ("main.gStrs[0]", mem_strings()),
+        "mapkey": ('main.gMap1["only"]', q(MEM_BASE + 8) + mem_swiss_small()),
+        "mapkey-old": ("main.gMapBig[2]", q(MEM_BASE + 8) + mem_buckets() + b"\x01"),
+        "cast": ("*(*main.Point)(0xc000000008)", q(0, 5, 6)),
+        "castmap": ("(map[string]int)(0xc000000000)", mem_swiss_small()),
+        "chan": ("(chan int)(0xc000000000)", mem_chan()),
+        "deref": ("*main.gPtr", q(MEM_BASE + 8, 7, 8)),
+        "paren": ("(*main.gNode.Next).Val", q(MEM_BASE + 8, 1, 0)),
+        "iface": ("main.gAny", mem_eface_int()),
+        "type": ("map[string][]*main.Point", b""),
+        "types": ("[4]chan<- interface {}", b""),
+        "bool": ("main.gMapAny[true]", q(0)),
+        "http": ("net/http.DefaultClient.Timeout", q(MEM_BASE + 8, 99)),
+    }
+    for name, (e, mem) in exprs.items():
+        seeds["seed-%s.bin" % name] = e.encode() + b"\0" + mem
+    return seeds
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     os.makedirs(d, exist_ok=True)
@@ -372,6 +523,9 @@ def main():
     write("buildinfo", bi)
     write("json", json_seeds())
     write("elf", elf_seeds())
+    write("value", value_seeds())
+    write("rtype", rtype_seeds())
+    write("expr", expr_seeds())
 
 
 if __name__ == "__main__":

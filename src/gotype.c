@@ -152,6 +152,9 @@ struct gotypes {
 	uint8_t *region;                /* copy of [types, etypes) */
 	uint64_t region_lo, region_len;
 	int split_group;                /* GOEXPERIMENT=mapsplitgroup */
+	/* descriptors being decoded by gotype_from_rt, outermost first */
+	struct gotype **decoding;
+	size_t ndecoding, capdecoding;
 };
 
 int gotypes_at_least(const struct gotypes *ts, int minor)
@@ -231,6 +234,7 @@ void gotypes_free(struct gotypes *ts)
 		free((char *)ts->vars[i].name);
 	free(ts->vars);
 	free(ts->region);
+	free(ts->decoding);
 	free(ts);
 }
 
@@ -462,15 +466,40 @@ static int rt_decode(struct gotypes *ts, struct gotype *t, const uint8_t *d)
 	return 0;
 }
 
+/*
+ * Is t, met again while decoding, an array or struct that holds itself by
+ * value (every type between here and t on the decoding stack an array or
+ * struct)?  No Go type does: such descriptors are garbage, and a value of
+ * the type would nest without end.
+ */
+static int rt_value_cycle(const struct gotypes *ts, const struct gotype *t)
+{
+	for (size_t i = ts->ndecoding; i-- > 0;) {
+		int k = ts->decoding[i]->kind;
+
+		if (k != GK_ARRAY && k != GK_STRUCT)
+			return 0;
+		if (ts->decoding[i] == t)
+			return 1;
+	}
+	return 0;
+}
+
 struct gotype *gotype_from_rt(struct gotypes *ts, uint64_t addr)
 {
 	uint8_t d[136];
 	char str[MAX_NAME];
 	struct gotype *t;
-	int kind;
+	int kind, rc;
 
-	if ((t = hmap_get(&ts->by_rt, addr, NULL)))
+	if ((t = hmap_get(&ts->by_rt, addr, NULL))) {
+		if (rt_value_cycle(ts, t)) {
+			diag_set("type %s at %#llx contains itself", t->name,
+				 (unsigned long long)addr);
+			return NULL;
+		}
 		return t;
+	}
 	if (!addr || ts->n >= MAX_TYPES || rt_read(ts, addr, d, 48) < 0) {
 		diag_set("no type descriptor at %#llx", (unsigned long long)addr);
 		return NULL;
@@ -497,7 +526,12 @@ struct gotype *gotype_from_rt(struct gotypes *ts, uint64_t addr)
 	else
 		t->direct_iface = !!(d[23] & KIND_DIRECTIFACE);
 	hmap_put(&ts->by_rt, addr, NULL, t);
-	if (rt_decode(ts, t, d) < 0) {
+	xgrow((void **)&ts->decoding, &ts->capdecoding, ts->ndecoding + 1,
+	      sizeof(*ts->decoding));
+	ts->decoding[ts->ndecoding++] = t;
+	rc = rt_decode(ts, t, d);
+	ts->ndecoding--;
+	if (rc < 0) {
 		/* Keep the type (it is registered) but make it opaque. */
 		t->kind = GK_INVALID;
 		return NULL;

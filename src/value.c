@@ -38,6 +38,7 @@ struct vctx {
 	const struct gomem *mem;
 	struct valopts o;
 	uint64_t nodes;
+	uint64_t map_groups;            /* map buckets read (map_group) */
 	int ptrdepth;
 	int level;
 	uint64_t path[MAX_NESTING + 2];     /* pointers being expanded */
@@ -341,8 +342,29 @@ struct mapwalk {
 	int (*fn)(void *ctx, uint64_t k, uint64_t e);
 	void *ctx;
 	uint64_t seen;
+	uint64_t *groups;       /* buckets or groups read so far */
 	uint8_t *buf;
 };
+
+/* Read the bucket or group at g into w->buf.  Bounds the whole walk, and
+ * every walk of one value_read() (maps of maps): a garbage header (B = 40,
+ * a huge directory) over readable zeros would otherwise have us read
+ * empty buckets for hours; more groups than could hold HARD_MAX_ELEMS
+ * entries are not read. */
+static int map_group(struct mapwalk *w, uint64_t g)
+{
+	if (++*w->groups > HARD_MAX_ELEMS / 8) {
+		diag_set("map has more than %llu buckets; not read",
+			 HARD_MAX_ELEMS / 8);
+		return -1;
+	}
+	if (rd(w->mem, g, w->buf, w->t->map.groupsize) < 0) {
+		diag_set("cannot read map bucket at %#llx",
+			 (unsigned long long)g);
+		return -1;
+	}
+	return 0;
+}
 
 /* Slot i of the group or bucket at g (copied in w->buf): key and value
  * addresses, following indirect slots. */
@@ -368,11 +390,8 @@ static int bucket_chain(struct mapwalk *w, uint64_t b, int old)
 	int rc;
 
 	for (int n = 0; b && n < MAX_CHAIN; n++) {
-		if (rd(w->mem, b, w->buf, gs) < 0) {
-			diag_set("cannot read map bucket at %#llx",
-				 (unsigned long long)b);
+		if (map_group(w, b) < 0)
 			return -1;
-		}
 		if (old && n == 0 && w->buf[0] >= 2 && w->buf[0] <= 4)
 			return 0;
 		for (unsigned i = 0; i < 8; i++)
@@ -421,13 +440,10 @@ static int walk_buckets(struct mapwalk *w, uint64_t hdr, int *busy)
 
 static int swiss_group(struct mapwalk *w, uint64_t g)
 {
-	uint64_t gs = w->t->map.groupsize;
 	int rc;
 
-	if (rd(w->mem, g, w->buf, gs) < 0) {
-		diag_set("cannot read map group at %#llx", (unsigned long long)g);
+	if (map_group(w, g) < 0)
 		return -1;
-	}
 	for (unsigned i = 0; i < 8; i++)
 		if (!(w->buf[i] & 0x80) && (rc = map_slot(w, g, i)))
 			return rc;
@@ -493,12 +509,12 @@ static int walk_swiss(struct mapwalk *w, uint64_t hdr, int *busy)
 	return rc;
 }
 
-int value_map_each(struct gotypes *ts, const struct gomem *mem,
-		   struct gotype *t, uint64_t hdr,
-		   int (*fn)(void *ctx, uint64_t k, uint64_t e), void *ctx,
-		   int *busy)
+static int map_each(struct gotypes *ts, const struct gomem *mem,
+		    struct gotype *t, uint64_t hdr,
+		    int (*fn)(void *ctx, uint64_t k, uint64_t e), void *ctx,
+		    int *busy, uint64_t *groups)
 {
-	struct mapwalk w = { ts, mem, t, fn, ctx, 0, NULL };
+	struct mapwalk w = { ts, mem, t, fn, ctx, 0, groups, NULL };
 	int rc;
 
 	*busy = 0;
@@ -516,6 +532,16 @@ int value_map_each(struct gotypes *ts, const struct gomem *mem,
 			  : walk_buckets(&w, hdr, busy);
 	free(w.buf);
 	return rc;
+}
+
+int value_map_each(struct gotypes *ts, const struct gomem *mem,
+		   struct gotype *t, uint64_t hdr,
+		   int (*fn)(void *ctx, uint64_t k, uint64_t e), void *ctx,
+		   int *busy)
+{
+	uint64_t groups = 0;
+
+	return map_each(ts, mem, t, hdr, fn, ctx, busy, &groups);
 }
 
 struct mapread {
@@ -565,8 +591,8 @@ static void read_map(struct vctx *c, const struct gotype *t, uint64_t addr,
 		return unreadable(c, v, hdr, 8);
 	r.max = limit(HARD_MAX_ELEMS, c->o.max_elems, HARD_MAX_ELEMS);
 	c->path[c->npath++] = hdr;
-	if (value_map_each(c->ts, c->mem, (struct gotype *)t, hdr,
-			   collect_entry, &r, &busy) < 0)
+	if (map_each(c->ts, c->mem, (struct gotype *)t, hdr, collect_entry,
+		     &r, &busy, &c->map_groups) < 0)
 		set_err(c, v, "%s", diag_reason());
 	c->npath--;
 	if (busy)

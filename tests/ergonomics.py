@@ -552,10 +552,13 @@ def copy_build_tree(dest):
     refuses a separate build directory."""
     os.mkdir(dest)
     # Copies keep their times, so make sees the generated files as current.
+    # (A release tarball has no m4/ directory: copy what exists.)
     for name in ("configure.ac", "Makefile.am", "aclocal.m4", "configure",
                  "Makefile.in", "config.h.in"):
         shutil.copy2(os.path.join(TOP, name), dest)
     for name in ("build-aux", "m4", "src", "man", "completion"):
+        if not os.path.isdir(os.path.join(TOP, name)):
+            continue
         shutil.copytree(os.path.join(TOP, name), os.path.join(dest, name),
                         ignore=shutil.ignore_patterns("*.o", ".deps", ".dirstamp", "goinspect"))
 

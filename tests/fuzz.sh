@@ -20,8 +20,8 @@ else
     out=$top/fuzz-out
 fi
 secs=${FUZZ_CHECK_SECONDS:-5}
-names="pclntab buildinfo unwind json elf"
-ntests=11
+names="pclntab buildinfo unwind json elf expr rtype value"
+ntests=$((1 + 2 * $(echo "$names" | wc -w)))
 
 echo "1..$ntests"
 log=$(mktemp)
