@@ -39,6 +39,7 @@ struct vctx {
 	struct valopts o;
 	uint64_t nodes;
 	uint64_t map_groups;            /* map buckets read (map_group) */
+	uint64_t waiters;               /* channel waiters read (waitq) */
 	int ptrdepth;
 	int level;
 	uint64_t path[MAX_NESTING + 2];     /* pointers being expanded */
@@ -319,11 +320,19 @@ static void read_iface(struct vctx *c, const struct gotype *t,
 	v->str = xstrdup(dyn->name);
 	v->kids = xcalloc(1, sizeof(*v->kids));
 	v->nkids = 1;
-	/* Pointer-shaped values live in the data word itself. */
-	if (dyn->direct_iface)
+	/* Pointer-shaped values live in the data word itself; others
+	 * behind it, where garbage can point back into a value being read
+	 * (no Go value holds itself but through a pointer). */
+	if (dyn->direct_iface) {
 		read_value(c, dyn, addr + 8, &v->kids[0]);
-	else
-		read_value(c, dyn, w[1], &v->kids[0]);
+	} else if (w[1] && on_path(c, w[1])) {
+		v->kids[0].type = dyn;
+		v->kids[0].addr = w[1];
+		set_err(c, &v->kids[0], "interface value at %#llx contains"
+			" itself", (unsigned long long)w[1]);
+	} else {
+		read_under(c, w[1], dyn, w[1], &v->kids[0]);
+	}
 }
 
 /* ---- maps ---- */
@@ -606,7 +615,9 @@ static void waitq(struct vctx *c, uint64_t first, struct govalue *v,
 {
 	uint64_t s = first;
 
-	for (uint64_t n = 0; s && n < MAX_WAITERS; n++) {
+	/* Bounded over the whole value: a slice of channels whose queues
+	 * are garbage cycles must not cost MAX_WAITERS reads each. */
+	for (; s && c->waiters < MAX_WAITERS; c->waiters++) {
 		uint64_t g;
 		int64_t id;
 
