@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "goproc.h"
+#include "le.h"
 #include "diag.h"
 #include "arch.h"
 #include "globals.h"
@@ -19,22 +20,6 @@
 #define MAX_MS 100000
 #define MAX_PS 4096
 #define MAX_WAIT_REASONS 256
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
 
 /*
  * No build info and no symbols (some vendors strip both): open the

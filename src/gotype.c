@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "gotype.h"
+#include "le.h"
 #include "diag.h"
 #include "goproc.h"
 
@@ -269,22 +270,6 @@ static int rt_read(struct gotypes *ts, uint64_t addr, void *buf, size_t len)
 	if (ts->mem)
 		return ts->mem->read(ts->mem->ctx, addr, buf, len);
 	return target_read(&ts->gp->tgt, addr, buf, len);
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
 }
 
 /* Copy the module's type descriptors once: they never change, and a

@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include "gscan.h"
+#include "le.h"
 #include "arch.h"
 #include "diag.h"
 
@@ -44,22 +45,6 @@
 
 enum { ST_NONE, ST_OK, ST_FAIL };               /* step 1 stack */
 enum { GS_BAD, GS_LATE, GS_FRESH };             /* step 2 decision */
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
 
 static long usec_now(void)
 {

@@ -7,6 +7,7 @@
  * label.Set in internal/runtime/pprof/label): a slice of {key, value}.
  */
 #include "labels.h"
+#include "le.h"
 #include "diag.h"
 #include "goproc.h"
 
@@ -29,14 +30,6 @@
 #define BUCKET_OVERFLOW (BUCKET_ELEMS + BUCKET_CNT * 16)
 #define BUCKET_SIZE (BUCKET_OVERFLOW + 8)
 #define MIN_TOPHASH 5           /* below: empty or evacuated cells */
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* A Go string header at p: copy its bytes. */
 static char *read_string(struct goproc *gp, const uint8_t *p)

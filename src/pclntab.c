@@ -10,6 +10,7 @@
  * damaged table gives "?" names and -1 values, never a crash.
  */
 #include "pclntab.h"
+#include "le.h"
 #include "diag.h"
 #include "elfimg.h"
 #include "layout.h"
@@ -33,22 +34,6 @@ struct pcvalue_cache {
 		int used;
 	} e[PCV_CACHE_SIZE];
 };
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* Point *tab at the region [off, next) of the header, bounded. */
 static int table(struct pclntab *t, uint64_t off, uint64_t end,
