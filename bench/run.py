@@ -19,16 +19,27 @@ measures on the same running program:
 Then attach-to-first-line and total time of `goinspect goroutines` on the
 buf CLI from npm (46 MB stripped, Go 1.27), started as `buf lsp serve`.
 
+Then (section "maps", issue 7: a map of 1,000,000 entries printed to a file
+in under 1 s) it builds bench/maps with both toolchains and times
+`goinspect -v -p PID print --max-elems 0 --max-string 0 main.siN > file`,
+text and --json, for maps of N entries (--map-n) of three kinds: map[string]int,
+map[int64]string and map[int64]Rec (a struct value): wall time, pause (-v),
+peak RSS and output bytes.  Every output is checked against the program's
+own ground truth (encoding/json dump of its entries): the whole key/value
+set, in both formats; a wrong or cut answer is an error, never a number.
+
 Each measurement is taken --runs times (Delve once per N unless --dlv-runs):
 the table gives min and median.  Results go to --out (default
 bench/results): results.md (table and machine), results.json, pause.png.
 
 Usage: bench/run.py --goinspect PATH [--compare PATH] [--n 1000,10000]
        [--runs 5] [--no-delve] [--no-buf] [--out DIR] [--work DIR]
+       [--no-maps | --maps-only] [--map-n 1000,1000000] [--map-kinds si,is]
 The machine is shared and noisy: re-run when it is quiet.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -45,6 +56,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 FIXTURE_SRC = os.path.join(HERE, 'goroutines')
+MAPS_SRC = os.path.join(HERE, 'maps')
 GO126 = os.environ.get('GO126', '/usr/local/go/bin/go')
 GO119 = os.environ.get('GO119', '/usr/lib/go-1.19/bin/go')
 CACHE = os.environ.get('GOINSPECT_CACHE',
@@ -72,12 +84,31 @@ def ensure_packages(args):
                        env=dict(os.environ, DEBIAN_FRONTEND='noninteractive'))
 
 
-def build(go, out):
+def build(go, out, src=FIXTURE_SRC):
     env = dict(os.environ, CGO_ENABLED='0', GOFLAGS='-mod=mod', GOWORK='off',
                GOTOOLCHAIN='local')
-    subprocess.run([go, 'build', '-o', out, '.'], cwd=FIXTURE_SRC, env=env,
+    subprocess.run([go, 'build', '-o', out, '.'], cwd=src, env=env,
                    check=True)
     return out
+
+
+def start_program(argv, out_dir):
+    """Start a benchmark program writing into out_dir (-out) with the
+    runtime's settings at their defaults; return when it says ready."""
+    proc = subprocess.Popen(
+        argv + ['-out', out_dir],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=open(os.path.join(out_dir, 'log'), 'w'),
+        env={k: v for k, v in os.environ.items()
+             if k not in ('GOGC', 'GODEBUG', 'GOMAXPROCS', 'GOTRACEBACK')})
+    end = time.time() + 600
+    while not os.path.exists(os.path.join(out_dir, 'ready')):
+        if proc.poll() is not None or time.time() > end:
+            proc.kill()
+            raise RuntimeError('%s did not start: %s' % (
+                argv[0], open(os.path.join(out_dir, 'log')).read()))
+        time.sleep(0.1)
+    return proc
 
 
 class Fixture:
@@ -85,19 +116,9 @@ class Fixture:
 
     def __init__(self, binary, n, work):
         self.dir = tempfile.mkdtemp(prefix='gi-bench-', dir=work)
-        self.proc = subprocess.Popen(
-            [binary, '-n', str(n), '-out', self.dir, '-life', '30m'],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(os.path.join(self.dir, 'log'), 'w'),
-            env={k: v for k, v in os.environ.items()
-                 if k not in ('GOGC', 'GODEBUG', 'GOMAXPROCS', 'GOTRACEBACK')})
+        self.proc = start_program([binary, '-n', str(n), '-life', '30m'],
+                                  self.dir)
         self.pid = self.proc.pid
-        end = time.time() + 600
-        while not os.path.exists(os.path.join(self.dir, 'ready')):
-            if self.proc.poll() is not None or time.time() > end:
-                raise RuntimeError('fixture did not start: ' +
-                                   open(os.path.join(self.dir, 'log')).read())
-            time.sleep(0.1)
         time.sleep(0.5)
 
     def _signal_file(self, sig, name):
@@ -396,6 +417,238 @@ def write_report(results, out):
         json.dump(results, f, indent=1)
     print('\n'.join(lines))
 
+# ---- maps (issue 7): print of a large map to a file ----
+
+MAP_KINDS = {'si': 'map[string]int', 'is': 'map[int64]string',
+             'ir': 'map[int64]main.Rec'}
+MAP_TEXT_RE = {
+    'si': re.compile(r'"([^"\\]*)": (-?\d+)'),
+    'is': re.compile(r'(-?\d+): "([^"\\]*)"'),
+    'ir': re.compile(r'(-?\d+): \{ID: (-?\d+), Name: "([^"\\]*)", '
+                     r'Ok: (true|false), Score: ([^}]*)\}'),
+}
+
+
+class MapFixture:
+    """bench/maps, running, with its own ground truth in self.dir."""
+
+    def __init__(self, binary, sizes, work):
+        self.dir = tempfile.mkdtemp(prefix='gi-bench-maps-', dir=work)
+        self.proc = start_program(
+            [binary, '-n', ','.join(str(n) for n in sizes), '-life', '60m'],
+            self.dir)
+        self.pid = self.proc.pid
+        self.truths = {}
+
+    def truth(self, name):
+        """{key: value} and count of the program's own dump of main.NAME."""
+        if name not in self.truths:
+            with open(os.path.join(self.dir, name + '.json')) as f:
+                t = json.load(f)
+            entries = {k: v for k, v in t['entries']}
+            if len(entries) != t['count']:
+                raise RuntimeError('%s: ground truth has duplicate keys' % name)
+            self.truths = {name: entries}     # one at a time: 1M is big
+        return self.truths[name]
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def map_entries_json(path, kind):
+    """goinspect --json print: {key: value}, or an error text."""
+    with open(path, encoding='utf-8') as f:
+        doc = json.load(f)
+    if doc.get('type') != MAP_KINDS[kind]:
+        return 'type %r' % doc.get('type')
+    got = {}
+    for e in doc['value']:
+        if set(e) != {'key', 'value'}:
+            return 'not an entry: %r' % (e,)
+        k = e['key']
+        if k in got:
+            return 'key %r twice' % (k,)
+        got[k] = e['value']
+    return got
+
+
+def map_entries_text(path, kind):
+    """goinspect print (text): {key: value} parsed back, or an error text."""
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    head = '%s len ' % MAP_KINDS[kind]
+    if not text.startswith(head) or not text.endswith(']\n'):
+        return 'text form %r...' % text[:60]
+    if text.endswith(' more]\n'):
+        return 'the list was cut: %r' % text[-60:]
+    got = {}
+    for m in MAP_TEXT_RE[kind].finditer(text):
+        if kind == 'si':
+            k, v = m.group(1), int(m.group(2))
+        elif kind == 'is':
+            k, v = int(m.group(1)), m.group(2)
+        else:
+            k = int(m.group(1))
+            v = {'ID': int(m.group(2)), 'Name': m.group(3),
+                 'Ok': m.group(4) == 'true', 'Score': float(m.group(5))}
+        if k in got:
+            return 'key %r twice' % (k,)
+        got[k] = v
+    return got
+
+
+def check_map(fx, name, kind, fmt_, path):
+    """None when the output holds exactly the program's entries."""
+    want = fx.truth(name)
+    got = (map_entries_json if fmt_ == 'json' else map_entries_text)(path, kind)
+    if isinstance(got, str):
+        return got
+    if kind == 'si':
+        # JSON object keys are strings: the truth's keys are too.
+        pass
+    else:
+        got = {int(k): v for k, v in got.items()}
+        want = {int(k): v for k, v in want.items()}
+    if got == want:
+        return None
+    missing = [k for k in want if k not in got]
+    wrong = [k for k in want if k in got and got[k] != want[k]]
+    return '%d entries wanted, %d got, %d missing (%r), %d differ (%r)' % (
+        len(want), len(got), len(missing), missing[:3], len(wrong),
+        [(k, want[k], got[k]) for k in wrong[:2]])
+
+
+def run_print(gi, fx, name, kind, fmt_, work, verified):
+    """One `print` of main.NAME; verified maps (gi, name, fmt) to the
+    sha256 of an output already checked whole."""
+    out = os.path.join(work, 'print.out')
+    cmd = [gi, '-v', '-p', str(fx.pid)] + (['--json'] if fmt_ == 'json' else []) + \
+        ['print', '--max-elems', '0', '--max-string', '0', 'main.' + name]
+    wall, rss, err = timed(cmd, stdout_path=out, timeout=600)
+    m = re.search(r'paused (\d+) us, read (\d+) bytes', err)
+    if not m:
+        raise RuntimeError('%s: no pause in %r' % (' '.join(cmd), err[-300:]))
+    h = hashlib.sha256()
+    with open(out, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    digest = h.hexdigest()
+    if verified.get((gi, name, fmt_)) != digest:
+        bad = check_map(fx, name, kind, fmt_, out)
+        if bad:
+            raise RuntimeError('%s: wrong output: %s' % (' '.join(cmd), bad))
+        verified[(gi, name, fmt_)] = digest
+    size = os.path.getsize(out)
+    os.unlink(out)
+    return {'wall_s': wall, 'pause_ms': int(m.group(1)) / 1e3,
+            'rss_kib': rss, 'bytes_read': int(m.group(2)), 'out_bytes': size,
+            'ns_per_byte': wall * 1e9 / size if size else float('nan')}
+
+
+def measure_maps(args, work):
+    """{tc: {N: {kind: {fmt: {goinspect: summary, goinspect-before: ...}}}}}"""
+    sizes = [int(x) for x in args.map_n.split(',')]
+    kinds = args.map_kinds.split(',')
+    fmts = ['text', 'json']
+    bins = {'1.26': build(GO126, os.path.join(work, 'maps-1.26'), MAPS_SRC)}
+    if os.path.exists(GO119):
+        bins['1.19'] = build(GO119, os.path.join(work, 'maps-1.19'), MAPS_SRC)
+    res = {}
+    for tc, binary in bins.items():
+        log('bench: maps, Go %s: starting the program (%s)' % (tc, args.map_n))
+        fx = MapFixture(binary, sizes, work)
+        verified = {}
+        res[tc] = {}
+        try:
+            for n in sizes:
+                res[tc][n] = {}
+                for kind in kinds:
+                    name = '%s%d' % (kind, n)
+                    res[tc][n][kind] = {}
+                    for fmt_ in fmts:
+                        log('bench: maps, Go %s: print main.%s, %s' % (tc, name, fmt_))
+                        r = {}
+                        for label, gi in [('goinspect', args.goinspect)] + \
+                                ([('goinspect-before', args.compare)] if args.compare else []):
+                            r[label] = summary([run_print(gi, fx, name, kind, fmt_, work,
+                                                          verified)
+                                                for _ in range(args.runs)])
+                        res[tc][n][kind][fmt_] = r
+        finally:
+            fx.stop()
+    return res
+
+
+def maps_table(maps, runs):
+    lines = ['| N | Go | map | format | wall s | pause ms | peak RSS MiB |'
+             ' output MB | ns / output byte | bytes read MB |',
+             '|' + '---|' * 10]
+    rows = []
+    for tc, per_n in maps.items():
+        for n, per_kind in per_n.items():
+            for kind, per_fmt in per_kind.items():
+                for fmt_, r in per_fmt.items():
+                    rows.append((int(n), tc, kind, fmt_, r))
+    rows.sort(key=lambda x: (x[0], x[1] != '1.26', x[2], x[3]))
+    for n, tc, kind, fmt_, r in rows:
+        for label in ('goinspect', 'goinspect-before'):
+            s = r.get(label)
+            if not s:
+                continue
+            lines.append('| %d | %s | %s | %s%s | %s | %s | %s | %s | %s | %s |' % (
+                n, tc, MAP_KINDS[kind], fmt_,
+                ' (before)' if label != 'goinspect' else '',
+                fmt(s, 'wall_s', digits=3), fmt(s, 'pause_ms'),
+                fmt(s, 'rss_kib', 1 / 1024), fmt(s, 'out_bytes', 1e-6, 2),
+                fmt(s, 'ns_per_byte'), fmt(s, 'bytes_read', 1e-6)))
+    return lines
+
+
+MAPS_BEGIN, MAPS_END = '<!-- maps -->', '<!-- /maps -->'
+
+
+def write_maps_report(results, out):
+    """The maps section of results.md (replaced in place, so --maps-only
+    keeps the goroutine tables) and results.json."""
+    mp = results['maps']
+    m = mp['machine']
+    lines = [MAPS_BEGIN, '', '## print of a large map to a file (issue 7)', '',
+             'Measured on %s; %d CPUs, %s; load average at start %s.' % (
+                 m['date'], m['nproc'], m['cpu'], ' '.join(m['loadavg_at_start'])),
+             '',
+             '`goinspect -v -p PID [--json] print --max-elems 0 --max-string 0'
+             ' main.NAME > file` on bench/maps (global maps filled by the'
+             ' program; Go 1.26: swiss tables, Go 1.19: hash buckets).'
+             '  Each cell is min / median of %d runs; wall time and peak RSS'
+             ' from /usr/bin/time, pause from -v.  Every output was checked'
+             ' against the program\'s own dump of the map (all entries, keys'
+             ' and values), text and JSON.  Goal: 1,000,000 entries in under'
+             ' 1 s, cost linear in the bytes printed (ns / output byte flat'
+             ' across N).' % mp['runs'], '']
+    lines += maps_table(mp['results'], mp['runs'])
+    lines += ['', MAPS_END]
+    md = os.path.join(out, 'results.md')
+    old = open(md).read() if os.path.exists(md) else ''
+    if MAPS_BEGIN in old and MAPS_END in old:
+        a, rest = old.split(MAPS_BEGIN, 1)
+        new = a + '\n'.join(lines) + rest.split(MAPS_END, 1)[1]
+    else:
+        new = old.rstrip('\n') + ('\n\n' if old else '') + '\n'.join(lines) + '\n'
+    with open(md, 'w') as f:
+        f.write(new)
+    js = os.path.join(out, 'results.json')
+    try:
+        with open(js) as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        doc = {}
+    doc['maps'] = mp
+    with open(js, 'w') as f:
+        json.dump(doc, f, indent=1)
+    print('\n'.join(lines))
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -410,10 +663,24 @@ def main():
     ap.add_argument('--no-buf', action='store_true')
     ap.add_argument('--out', default=os.path.join(HERE, 'results'))
     ap.add_argument('--work', default=None, help='build and scratch directory')
+    ap.add_argument('--no-maps', action='store_true',
+                    help='skip the map section (print of large maps)')
+    ap.add_argument('--maps-only', action='store_true',
+                    help='only the map section: update it in results.md/json')
+    ap.add_argument('--map-n', default='1000,10000,100000,1000000',
+                    help='map sizes (among 1000,10000,100000,1000000)')
+    ap.add_argument('--map-kinds', default='si,is,ir',
+                    help='si: map[string]int, is: map[int64]string,'
+                    ' ir: map[int64]Rec')
     args = ap.parse_args()
     work = args.work or tempfile.mkdtemp(prefix='gi-bench-')
     os.makedirs(work, exist_ok=True)
     os.makedirs(args.out, exist_ok=True)
+    if args.maps_only:
+        results = {'maps': {'machine': machine(), 'runs': args.runs,
+                            'results': measure_maps(args, work)}}
+        write_maps_report(results, args.out)
+        return
     ensure_packages(args)
     if not args.no_delve and not shutil.which('dlv'):
         log('bench: no dlv: Delve not measured')
@@ -429,8 +696,13 @@ def main():
                                     % (n, args.delve_max))
     if not args.no_buf:
         results['buf'] = measure_buf(args)
+    if not args.no_maps:
+        results['maps'] = {'machine': machine(), 'runs': args.runs,
+                           'results': measure_maps(args, work)}
     plot(results, args.out)
     write_report(results, args.out)
+    if not args.no_maps:
+        write_maps_report(results, args.out)
 
 
 if __name__ == '__main__':

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *nul = memchr(data, 0, size);
 	size_t tlen = nul ? (size_t)(nul - data) : size;
 	struct fuzzmem fm = { NULL, 0 };
-	struct gomem mem = { fuzzmem_read, &fm };
+	struct gomem mem = { .read = fuzzmem_read, .ctx = &fm };
 	struct valopts o = { 256, 64, 4 };
 	struct expr_overlay ov;
 	struct exprval ev;

@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct goproc gp;
 	static int opened;
 	struct fuzzmem fm;
-	struct gomem mem = { fuzzmem_read, &fm };
+	struct gomem mem = { .read = fuzzmem_read, .ctx = &fm };
 	struct gotypes *ts;
 	struct gotype *t;
 	uint64_t off;

@@ -89,21 +89,15 @@ static void json_frames(struct json *j, const struct tb *tb)
 		const struct lframe *lf = &tb->f[i];
 
 		json_begin_object(j);
-		json_key(j, "func");
-		json_string(j, lf->func);
-		json_key(j, "file");
-		json_string(j, lf->file);
-		json_key(j, "line");
-		json_int(j, lf->line);
-		json_key(j, "pc");
-		json_uint(j, lf->pf->pc);
-		json_key(j, "inlined");
-		json_bool(j, lf->inlined);
+		json_kv_string(j, "func", lf->func);
+		json_kv_string(j, "file", lf->file);
+		json_kv_int(j, "line", lf->line);
+		json_kv_uint(j, "pc", lf->pf->pc);
+		json_kv_bool(j, "inlined", lf->inlined);
 		json_end_object(j);
 	}
 	json_end_array(j);
-	json_key(j, "elided");
-	json_int(j, tb->elided);
+	json_kv_int(j, "elided", tb->elided);
 }
 
 /* "labels": {"key": "value"...}, or null without labels (or when they
@@ -137,46 +131,36 @@ static void json_goroutine(struct json *j, struct cmd_ctx *c,
 
 	traceback_build(gp, s, g, o, &tb);
 	json_begin_object(j);
-	json_key(j, "id");
-	json_uint(j, g->goid);
-	json_key(j, "status");
-	json_string(j, st == 4 ? "waiting" : traceback_status(gp, g));
+	json_kv_uint(j, "id", g->goid);
+	json_kv_string(j, "status",
+		       st == 4 ? "waiting" : traceback_status(gp, g));
 	json_key(j, "wait_reason");
 	if (st == 4 && g->waitreason)
 		json_string(j, goproc_wait_reason(gp, g->waitreason));
 	else
 		json_null(j);
-	json_key(j, "wait_minutes");
-	json_int(j, traceback_wait_minutes(g, s));
-	json_key(j, "locked_to_thread");
-	json_bool(j, g->lockedm != 0);
+	json_kv_int(j, "wait_minutes", traceback_wait_minutes(g, s));
+	json_kv_bool(j, "locked_to_thread", g->lockedm != 0);
 	json_labels(j, gp, g);
 	json_key(j, "m");
 	if (g->m)
 		json_int(j, g->m_id);
 	else
 		json_null(j);
-	json_key(j, "system");
-	json_bool(j, g->system);
+	json_kv_bool(j, "system", g->system);
 	json_key(j, "stack");
 	json_begin_object(j);
-	json_key(j, "lo");
-	json_uint(j, g->stack_lo);
-	json_key(j, "hi");
-	json_uint(j, g->stack_hi);
+	json_kv_uint(j, "lo", g->stack_lo);
+	json_kv_uint(j, "hi", g->stack_hi);
 	json_end_object(j);
 	json_frames(j, &tb);
 	json_key(j, "created_by");
 	if (tb.has_creator) {
 		json_begin_object(j);
-		json_key(j, "func");
-		json_string(j, tb.creator);
-		json_key(j, "file");
-		json_string(j, tb.creator_file);
-		json_key(j, "line");
-		json_int(j, tb.creator_line);
-		json_key(j, "goid");
-		json_uint(j, g->parent_goid);
+		json_kv_string(j, "func", tb.creator);
+		json_kv_string(j, "file", tb.creator_file);
+		json_kv_int(j, "line", tb.creator_line);
+		json_kv_uint(j, "goid", g->parent_goid);
 		json_end_object(j);
 	} else {
 		json_null(j);
@@ -277,12 +261,9 @@ static void json_head(struct json *j, struct cmd_ctx *c,
 {
 	json_init(j, c->out);
 	json_begin_object(j);
-	json_key(j, "pid");
-	json_int(j, c->gp->pid);
-	json_key(j, "go_version");
-	json_string(j, c->gp->version);
-	json_key(j, "pause_us");
-	json_int(j, s->pause_us);
+	json_kv_int(j, "pid", c->gp->pid);
+	json_kv_string(j, "go_version", c->gp->version);
+	json_kv_int(j, "pause_us", s->pause_us);
 }
 
 /* The goroutines one by one, as runtime.Stack prints them, or as JSON. */
@@ -363,8 +344,7 @@ static int groups(struct cmd_ctx *c, struct snapshot *s, const uint64_t *ids,
 	n = f->top && (size_t)f->top < gr.n ? (size_t)f->top : gr.n;
 	if (c->json) {
 		json_head(&j, c, s);
-		json_key(&j, "goroutines");
-		json_uint(&j, shown);
+		json_kv_uint(&j, "goroutines", shown);
 		json_key(&j, "groups");
 		json_begin_array(&j);
 	}

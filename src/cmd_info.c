@@ -55,18 +55,14 @@ static void info_json(struct cmd_ctx *c, const struct info *in, int threads)
 
 	json_init(&j, c->out);
 	json_begin_object(&j);
-	json_key(&j, "pid");
-	json_int(&j, gp->pid);
-	json_key(&j, "exe");
-	json_string(&j, gp->img.path);
-	json_key(&j, "go_version");
-	json_string(&j, gp->version);
-	json_key(&j, "version_from");
-	json_string(&j, gp->version_source ? gp->version_source : "forced");
-	json_key(&j, "main_module");
-	json_string(&j, bi->main_path ? bi->main_path : "");
-	json_key(&j, "main_version");
-	json_string(&j, bi->main_version ? bi->main_version : "");
+	json_kv_int(&j, "pid", gp->pid);
+	json_kv_string(&j, "exe", gp->img.path);
+	json_kv_string(&j, "go_version", gp->version);
+	json_kv_string(&j, "version_from",
+		       gp->version_source ? gp->version_source : "forced");
+	json_kv_string(&j, "main_module", bi->main_path ? bi->main_path : "");
+	json_kv_string(&j, "main_version",
+		       bi->main_version ? bi->main_version : "");
 	json_key(&j, "build");
 	json_begin_object(&j);
 	for (size_t i = 0; i < NSETTINGS; i++) {
@@ -76,16 +72,11 @@ static void info_json(struct cmd_ctx *c, const struct info *in, int threads)
 		json_string(&j, in->settings[i]);
 	}
 	json_end_object(&j);
-	json_key(&j, "pie");
-	json_bool(&j, gp->img.is_pie);
-	json_key(&j, "stripped");
-	json_bool(&j, gp->img.nsymbols == 0);
-	json_key(&j, "dwarf");
-	json_bool(&j, gp->img.has_dwarf);
-	json_key(&j, "cgo");
-	json_bool(&j, uses_cgo(gp, in));
-	json_key(&j, "threads");
-	json_int(&j, threads);
+	json_kv_bool(&j, "pie", gp->img.is_pie);
+	json_kv_bool(&j, "stripped", gp->img.nsymbols == 0);
+	json_kv_bool(&j, "dwarf", gp->img.has_dwarf);
+	json_kv_bool(&j, "cgo", uses_cgo(gp, in));
+	json_kv_int(&j, "threads", threads);
 	json_end_object(&j);
 	json_end(&j);
 }

@@ -20,12 +20,9 @@ static void ps_json(FILE *out, const struct procinfo *v, size_t n)
 	json_begin_array(&j);
 	for (size_t i = 0; i < n; i++) {
 		json_begin_object(&j);
-		json_key(&j, "pid");
-		json_int(&j, v[i].pid);
-		json_key(&j, "command");
-		json_string(&j, v[i].comm);
-		json_key(&j, "exe");
-		json_string(&j, v[i].exe);
+		json_kv_int(&j, "pid", v[i].pid);
+		json_kv_string(&j, "command", v[i].comm);
+		json_kv_string(&j, "exe", v[i].exe);
 		json_key(&j, "go_version");
 		if (v[i].version[0])
 			json_string(&j, v[i].version);
@@ -41,12 +38,9 @@ static void ps_json(FILE *out, const struct procinfo *v, size_t n)
 			json_string(&j, v[i].module_version);
 		else
 			json_null(&j);
-		json_key(&j, "threads");
-		json_int(&j, v[i].threads);
-		json_key(&j, "rss_bytes");
-		json_int(&j, v[i].rss_bytes);
-		json_key(&j, "stripped");
-		json_bool(&j, v[i].stripped);
+		json_kv_int(&j, "threads", v[i].threads);
+		json_kv_int(&j, "rss_bytes", v[i].rss_bytes);
+		json_kv_bool(&j, "stripped", v[i].stripped);
 		json_end_object(&j);
 	}
 	json_end_array(&j);

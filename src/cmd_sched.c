@@ -205,12 +205,9 @@ static void native_json(struct json *j, struct goproc *gp,
 		int go = frame_name(gp, &st->f[k], k == 0, name, sizeof(name));
 
 		json_begin_object(j);
-		json_key(j, "pc");
-		json_uint(j, st->f[k].pc);
-		json_key(j, "func");
-		json_string(j, name);
-		json_key(j, "c");
-		json_bool(j, !go);
+		json_kv_uint(j, "pc", st->f[k].pc);
+		json_kv_string(j, "func", name);
+		json_kv_bool(j, "c", !go);
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -224,10 +221,8 @@ static void threads_json(struct cmd_ctx *c, const struct snapshot *s,
 
 	json_init(&j, c->out);
 	json_begin_object(&j);
-	json_key(&j, "pid");
-	json_int(&j, c->gp->pid);
-	json_key(&j, "pause_us");
-	json_int(&j, s->pause_us);
+	json_kv_int(&j, "pid", c->gp->pid);
+	json_kv_int(&j, "pause_us", s->pause_us);
 	json_key(&j, "threads");
 	json_begin_array(&j);
 	for (size_t i = 0; i < s->nm; i++) {
@@ -236,28 +231,20 @@ static void threads_json(struct cmd_ctx *c, const struct snapshot *s,
 		char run[32];
 
 		json_begin_object(&j);
-		json_key(&j, "id");
-		json_int(&j, m->id);
-		json_key(&j, "tid");
-		json_int(&j, m->tid);
-		json_key(&j, "state");
-		json_string(&j, st);
+		json_kv_int(&j, "id", m->id);
+		json_kv_int(&j, "tid", m->tid);
+		json_kv_string(&j, "state", st);
 		put_opt(&j, "curg", goid_at(s, m->curg));
 		running_name(s, m, run, sizeof(run));
-		json_key(&j, "running");
-		json_string(&j, run);
+		json_kv_string(&j, "running", run);
 		put_opt(&j, "p", pid_at(s, m->p));
-		json_key(&j, "spinning");
-		json_bool(&j, m->spinning);
-		json_key(&j, "blocked");
-		json_bool(&j, m->blocked);
+		json_kv_bool(&j, "spinning", m->spinning);
+		json_kv_bool(&j, "blocked", m->blocked);
 		put_opt(&j, "lockedg", goid_at(s, m->lockedg));
 		json_key(&j, "g0_stack");
 		json_begin_object(&j);
-		json_key(&j, "lo");
-		json_uint(&j, m->g0_lo);
-		json_key(&j, "hi");
-		json_uint(&j, m->g0_hi);
+		json_kv_uint(&j, "lo", m->g0_lo);
+		json_kv_uint(&j, "hi", m->g0_hi);
 		json_end_object(&j);
 		if (nv && native_of(nv, m->tid))
 			native_json(&j, c->gp, native_of(nv, m->tid));
@@ -271,10 +258,8 @@ static void threads_json(struct cmd_ctx *c, const struct snapshot *s,
 		json_begin_object(&j);
 		json_key(&j, "id");
 		json_null(&j);
-		json_key(&j, "tid");
-		json_int(&j, t->threads[i].tid);
-		json_key(&j, "state");
-		json_string(&j, st);
+		json_kv_int(&j, "tid", t->threads[i].tid);
+		json_kv_string(&j, "state", st);
 		if (nv && native_of(nv, t->threads[i].tid))
 			native_json(&j, c->gp, native_of(nv, t->threads[i].tid));
 		json_end_object(&j);
@@ -362,20 +347,16 @@ static void procs_json(struct cmd_ctx *c, const struct snapshot *s)
 
 	json_init(&j, c->out);
 	json_begin_object(&j);
-	json_key(&j, "pid");
-	json_int(&j, c->gp->pid);
-	json_key(&j, "pause_us");
-	json_int(&j, s->pause_us);
+	json_kv_int(&j, "pid", c->gp->pid);
+	json_kv_int(&j, "pause_us", s->pause_us);
 	json_key(&j, "procs");
 	json_begin_array(&j);
 	for (size_t i = 0; i < s->np; i++) {
 		const struct psnap *p = &s->p[i];
 
 		json_begin_object(&j);
-		json_key(&j, "id");
-		json_int(&j, p->id);
-		json_key(&j, "status");
-		json_string(&j, pstatus(p->status));
+		json_kv_int(&j, "id", p->id);
+		json_kv_string(&j, "status", pstatus(p->status));
 		put_opt(&j, "m", mid_at(s, p->m));
 		json_key(&j, "runq");
 		json_begin_array(&j);
@@ -490,18 +471,13 @@ static void sched_json(struct cmd_ctx *c, const struct snapshot *s,
 
 	json_init(&j, c->out);
 	json_begin_object(&j);
-	json_key(&j, "pid");
-	json_int(&j, c->gp->pid);
-	json_key(&j, "pause_us");
-	json_int(&j, s->pause_us);
-	json_key(&j, "gomaxprocs");
-	json_int(&j, sum->gomaxprocs);
+	json_kv_int(&j, "pid", c->gp->pid);
+	json_kv_int(&j, "pause_us", s->pause_us);
+	json_kv_int(&j, "gomaxprocs", sum->gomaxprocs);
 	json_key(&j, "goroutines");
 	json_begin_object(&j);
-	json_key(&j, "user");
-	json_uint(&j, sum->user);
-	json_key(&j, "system");
-	json_uint(&j, sum->system);
+	json_kv_uint(&j, "user", sum->user);
+	json_kv_uint(&j, "system", sum->system);
 	for (size_t i = 0; i < 12; i++) {
 		if (!sum->by_status[i])
 			continue;
@@ -509,15 +485,11 @@ static void sched_json(struct cmd_ctx *c, const struct snapshot *s,
 		json_uint(&j, sum->by_status[i]);
 	}
 	json_end_object(&j);
-	json_key(&j, "threads");
-	json_uint(&j, s->nthreads);
-	json_key(&j, "ms");
-	json_uint(&j, sum->ms);
+	json_kv_uint(&j, "threads", s->nthreads);
+	json_kv_uint(&j, "ms", sum->ms);
 	put_opt(&j, "ms_idle", ss->have ? ss->nmidle : -1);
-	json_key(&j, "ms_spinning");
-	json_uint(&j, sum->ms_spinning);
-	json_key(&j, "ps_idle");
-	json_uint(&j, sum->ps_idle);
+	json_kv_uint(&j, "ms_spinning", sum->ms_spinning);
+	json_kv_uint(&j, "ps_idle", sum->ps_idle);
 	put_opt(&j, "global_runq", ss->have ? ss->runqsize : -1);
 	put_opt(&j, "goidgen", ss->have ? ss->goidgen : -1);
 	json_key(&j, "gc_phase");

@@ -628,8 +628,7 @@ static void json_item(struct json *j, const char *prefix,
 	char key[64];
 
 	snprintf(key, sizeof(key), "%sstatus", prefix);
-	json_key(j, key);
-	json_string(j, it->status ? it->status : "?");
+	json_kv_string(j, key, it->status ? it->status : "?");
 	snprintf(key, sizeof(key), "%swait_reason", prefix);
 	json_key(j, key);
 	if (it->wait_reason)
@@ -648,8 +647,7 @@ static void json_item(struct json *j, const char *prefix,
 		json_string(j, it->file);
 	else
 		json_null(j);
-	json_key(j, "line");
-	json_int(j, it->line);
+	json_kv_int(j, "line", it->line);
 }
 
 static void diff_json(FILE *out, const struct ddump *old,
@@ -660,10 +658,8 @@ static void diff_json(FILE *out, const struct ddump *old,
 
 	json_init(&j, out);
 	json_begin_object(&j);
-	json_key(&j, "old_pid");
-	json_int(&j, old->pid);
-	json_key(&j, "pid");
-	json_int(&j, now->pid);
+	json_kv_int(&j, "old_pid", old->pid);
+	json_kv_int(&j, "pid", now->pid);
 	for (int kind = 0; kind < NKINDS; kind++) {
 		json_key(&j, kind_names[kind]);
 		json_begin_array(&j);
@@ -673,8 +669,7 @@ static void diff_json(FILE *out, const struct ddump *old,
 			if (v[i].kind != kind)
 				continue;
 			json_begin_object(&j);
-			json_key(&j, "id");
-			json_uint(&j, it->id);
+			json_kv_uint(&j, "id", it->id);
 			json_item(&j, "", it);
 			if (kind == CHANGED)
 				json_item(&j, "old_", v[i].old);

@@ -562,11 +562,19 @@ static int overlay_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return o->base->read(o->base->ctx, addr, buf, len);
 }
 
+static void overlay_prefetch(void *ctx, uint64_t addr)
+{
+	struct expr_overlay *o = ctx;
+
+	o->base->prefetch(o->base->ctx, addr);
+}
+
 void expr_overlay_init(struct expr_overlay *o, const struct gomem *base,
 		       const struct exprval *v)
 {
 	o->mem.read = overlay_read;
 	o->mem.ctx = o;
+	o->mem.prefetch = base->prefetch ? overlay_prefetch : NULL;
 	o->base = base;
 	o->word = v->word;
 }

@@ -39,10 +39,13 @@ enum gokind {
  * A reader of target memory: fills buf with len bytes at addr and returns
  * 0, or returns -1 when any of it cannot be read.  The value readers take
  * one so they can run on a live process, on a copy, or on fuzzed bytes.
+ * prefetch, when not NULL, is a hint that addr will be read soon (a copy
+ * may start to bring it into the CPU's cache); it reads nothing.
  */
 struct gomem {
 	int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
 	void *ctx;
+	void (*prefetch)(void *ctx, uint64_t addr);
 };
 
 struct gotype;

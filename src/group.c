@@ -459,48 +459,38 @@ static void json_frame_list(struct json *j, const struct tb *tb)
 	json_begin_array(j);
 	for (size_t i = 0; i < tb->n; i++) {
 		json_begin_object(j);
-		json_key(j, "func");
-		json_string(j, tb->f[i].func);
-		json_key(j, "file");
-		json_string(j, tb->f[i].file ? tb->f[i].file : "?");
-		json_key(j, "line");
-		json_int(j, tb->f[i].line);
+		json_kv_string(j, "func", tb->f[i].func);
+		json_kv_string(j, "file", tb->f[i].file ? tb->f[i].file : "?");
+		json_kv_int(j, "line", tb->f[i].line);
 		json_end_object(j);
 	}
 	json_end_array(j);
-	json_key(j, "elided");
-	json_int(j, tb->elided);
+	json_kv_int(j, "elided", tb->elided);
 }
 
 void group_json(struct json *j, const struct ggroup *g, const struct tb *tb)
 {
 	json_begin_object(j);
-	json_key(j, "count");
-	json_uint(j, g->count);
+	json_kv_uint(j, "count", g->count);
 	json_key(j, "ids");
 	json_begin_array(j);
 	for (size_t i = 0; i < g->count; i++)
 		json_uint(j, g->ids[i]);
 	json_end_array(j);
-	json_key(j, "status");
-	json_string(j, g->state);
+	json_kv_string(j, "status", g->state);
 	json_key(j, "wait_minutes");
 	json_begin_object(j);
-	json_key(j, "min");
-	json_int(j, g->min_wait);
-	json_key(j, "max");
-	json_int(j, g->max_wait);
+	json_kv_int(j, "min", g->min_wait);
+	json_kv_int(j, "max", g->max_wait);
 	json_end_object(j);
 	json_frame_list(j, tb);
 	json_key(j, "created_by");
 	if (tb->has_creator) {
 		json_begin_object(j);
-		json_key(j, "func");
-		json_string(j, tb->creator);
-		json_key(j, "file");
-		json_string(j, tb->creator_file ? tb->creator_file : "?");
-		json_key(j, "line");
-		json_int(j, tb->creator_line);
+		json_kv_string(j, "func", tb->creator);
+		json_kv_string(j, "file",
+			       tb->creator_file ? tb->creator_file : "?");
+		json_kv_int(j, "line", tb->creator_line);
 		json_end_object(j);
 	} else {
 		json_null(j);

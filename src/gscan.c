@@ -18,7 +18,9 @@
  *
  * Reads are batched: neighbouring g structures (the heap hands them out
  * from the same spans) are read as one piece, since one more piece in a
- * process_vm_readv call costs about as much as copying 2 KiB.
+ * process_vm_readv call costs about as much as copying 2 KiB.  During
+ * the stop the pieces are re-read by one thread per CPU, each through a
+ * buffer small enough to stay in the cache while it is compared.
  */
 #define _GNU_SOURCE
 #include "gscan.h"
@@ -26,6 +28,9 @@
 #include "arch.h"
 #include "diag.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,7 +38,15 @@
 #define MAX_GOROUTINES (16u << 20)
 #define MAX_STACK_COPY (64u << 20)      /* per goroutine */
 #define RANGE_GAP 2048                  /* merge g structs closer than this */
-#define RANGE_MAX (1u << 20)            /* bytes per piece */
+#define RANGE_MAX (256u << 10)          /* bytes per piece */
+#define HOT_BYTES (512u << 10)          /* step 2 re-reads this much at a
+					 * time: it stays in the cache
+					 * while compared */
+_Static_assert(RANGE_MAX <= HOT_BYTES, "a piece must fit the hot buffer");
+#define PRETOUCH_MAX (4u << 20)         /* changed g images faulted in
+					 * before the stop */
+#define PARALLEL_MIN 2048               /* g structures worth a thread */
+#define THREADS_MAX 4                   /* re-reading threads */
 #define PREFETCH_STACKS_MAX (1ull << 30)        /* bytes, all stacks */
 #define ALLGS_SLACK 4096                /* goroutines born between steps */
 
@@ -189,6 +202,35 @@ static int by_addr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Cut the pieces into batches of at most HOT_BYTES, the unit of step 2's
+ * re-read: batch b is pieces [bat_r[b], bat_r[b+1]), which hold the g
+ * structures [bat_k[b], bat_k[b+1]) in address order.
+ */
+static void plan_batches(struct gplan *pl)
+{
+	size_t cap = 0, fill = 0, k = 0;
+
+	pl->nbat = 0;
+	for (size_t r = 0; r <= pl->niov; r++) {
+		if (r < pl->niov && r > 0 &&
+		    fill + pl->iov[r].len <= HOT_BYTES) {
+			fill += pl->iov[r].len;
+			continue;
+		}
+		/* A batch starts at piece r (or the end is reached). */
+		while (k < pl->n && pl->range[pl->order[k]] < r)
+			k++;
+		xgrow((void **)&pl->bat_r, &cap, pl->nbat + 1, sizeof(size_t));
+		pl->bat_k = xrealloc(pl->bat_k, cap * sizeof(size_t));
+		pl->bat_r[pl->nbat] = r;
+		pl->bat_k[pl->nbat] = r < pl->niov ? k : pl->n;
+		pl->nbat++;
+		fill = r < pl->niov ? pl->iov[r].len : 0;
+	}
+	pl->nbat--;     /* the last entry only closes the last batch */
+}
+
 /* Group the n g structures at ptrs into pieces of neighbours. */
 static void plan_make(struct gplan *pl, const uint64_t *ptrs, size_t n,
 		      size_t gsize)
@@ -229,6 +271,7 @@ static void plan_make(struct gplan *pl, const uint64_t *ptrs, size_t n,
 	}
 	pl->buflen = buf;
 	pl->order = idx;
+	plan_batches(pl);
 }
 
 static void plan_free(struct gplan *pl)
@@ -239,6 +282,8 @@ static void plan_free(struct gplan *pl)
 	free(pl->iov);
 	free(pl->sorted);
 	free(pl->order);
+	free(pl->bat_r);
+	free(pl->bat_k);
 	memset(pl, 0, sizeof(*pl));
 }
 
@@ -291,6 +336,44 @@ static int read_allgs_header(struct goproc *gp, uint64_t *allgs,
 }
 
 /* ---- step 1: target running ---- */
+
+/* How many threads re-read n g structures: the target is stopped, so
+ * every CPU we may run on is free for this. */
+static size_t reread_threads(size_t n)
+{
+	cpu_set_t cpus;
+	int c;
+
+	if (n < PARALLEL_MIN ||
+	    sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
+		return 1;
+	c = CPU_COUNT(&cpus);
+	return c < 1 ? 1 : c > THREADS_MAX ? THREADS_MAX : (size_t)c;
+}
+
+/* The per-g arrays of step 2, for up to cap goroutines, zeroed: written
+ * here so that their pages are not faulted in during the stop. */
+static void step2_arrays(struct gscan *sc, size_t cap)
+{
+	free(sc->ptrs2);
+	free(sc->img);
+	free(sc->state);
+	free(sc->ok2);
+	sc->cap2 = cap ? cap : 1;
+	sc->ptrs2 = xmalloc(sc->cap2 * 8);
+	sc->img = xmalloc(sc->cap2 * sizeof(*sc->img));
+	sc->state = xmalloc(sc->cap2);
+	sc->ok2 = xmalloc(sc->cap2);
+	memset(sc->ptrs2, 0, sc->cap2 * 8);
+	memset(sc->img, 0, sc->cap2 * sizeof(*sc->img));
+	memset(sc->state, 0, sc->cap2);
+	memset(sc->ok2, 0, sc->cap2);
+	if (!sc->hot) {
+		sc->nhot = reread_threads(sc->cap2);
+		sc->hot = xmalloc(sc->nhot * HOT_BYTES);
+		memset(sc->hot, 0, sc->nhot * HOT_BYTES);
+	}
+}
 
 /* Copy the used stack of every parked goroutine into one arena. */
 static void prefetch_stacks(struct goproc *gp, struct gscan *sc)
@@ -360,12 +443,12 @@ void gscan_prefetch(struct goproc *gp, struct gscan *sc, int flags)
 	if (flags & SNAP_STACKS)
 		prefetch_stacks(gp, sc);
 	/* Touch the buffers of step 2 now: page faults on fresh memory would
-	 * otherwise be paid while the target is stopped. */
-	sc->img2 = xmalloc(sc->plan.buflen);
-	memset(sc->img2, 0, sc->plan.buflen);
-	sc->cap2 = n + ALLGS_SLACK;
-	sc->ptrs2 = xcalloc(sc->cap2, 8);
-	memset(sc->ptrs2, 0, sc->cap2 * 8);
+	 * otherwise be paid while the target is stopped.  img2 only receives
+	 * the g structures that changed, usually few. */
+	sc->img2 = xmalloc(sc->plan.n * (size_t)gp->L->g.size + 1);
+	memset(sc->img2, 0, sc->plan.n * (size_t)gp->L->g.size < PRETOUCH_MAX ?
+	       sc->plan.n * (size_t)gp->L->g.size : PRETOUCH_MAX);
+	step2_arrays(sc, n + ALLGS_SLACK);
 	sc->have = 1;
 }
 
@@ -449,10 +532,8 @@ static int reread_allgs(struct goproc *gp, struct gscan *sc)
 
 	if (read_allgs_header(gp, &allgs, &n) < 0)
 		return -1;
-	if (n > sc->cap2) {
-		sc->cap2 = n;
-		sc->ptrs2 = xrealloc(sc->ptrs2, n * 8);
-	}
+	if (n > sc->cap2 || !sc->ptrs2)
+		step2_arrays(sc, n);
 	sc->n2 = n;
 	if (n && target_read(&gp->tgt, allgs, sc->ptrs2, n * 8) < 0) {
 		diag_set("cannot read the runtime.allgs array at %#llx",
@@ -461,7 +542,7 @@ static int reread_allgs(struct goproc *gp, struct gscan *sc)
 	}
 	if (!sc->have) {
 		plan_make(&sc->plan, sc->ptrs2, n, (size_t)gp->L->g.size);
-		sc->img2 = xmalloc(sc->plan.buflen);
+		sc->img2 = xmalloc(n * (size_t)gp->L->g.size + 1);
 	}
 	return 0;
 }
@@ -472,8 +553,9 @@ static int same_slot(const struct gscan *sc, size_t i)
 	return i < sc->plan.n && sc->ptrs2[i] == sc->plan.ptrs[i];
 }
 
-/* The g structures that step 1 did not plan for, one piece each. */
-static void read_extra(struct goproc *gp, struct gscan *sc, uint8_t *ok)
+/* The g structures that step 1 did not plan for, one piece each; how
+ * many. */
+static size_t read_extra(struct goproc *gp, struct gscan *sc, uint8_t *ok)
 {
 	size_t gsize = (size_t)gp->L->g.size, k = 0, n = 0;
 	struct target_iov *iov;
@@ -481,7 +563,7 @@ static void read_extra(struct goproc *gp, struct gscan *sc, uint8_t *ok)
 	for (size_t i = 0; i < sc->n2; i++)
 		n += !same_slot(sc, i);
 	if (!n)
-		return;
+		return 0;
 	iov = xcalloc(n, sizeof(*iov));
 	sc->extra = xmalloc(n * gsize);
 	for (size_t i = 0; i < sc->n2; i++) {
@@ -499,6 +581,7 @@ static void read_extra(struct goproc *gp, struct gscan *sc, uint8_t *ok)
 		if (!same_slot(sc, i))
 			ok[i] = (uint8_t)iov[k++].ok;
 	free(iov);
+	return n;
 }
 
 /*
@@ -517,16 +600,21 @@ static size_t compare_len(const struct layout_g *G)
 	return end > 0 && end <= G->size ? (size_t)end : (size_t)G->size;
 }
 
-/* Step 1's stack copy of g i still holds: same g, parked. */
+/* g i's step 2 image b is what step 1 saw, as far as compare_len goes. */
+static int unchanged(const struct goproc *gp, const struct gscan *sc,
+		     size_t i, const uint8_t *b)
+{
+	return sc->have && same_slot(sc, i) && sc->ok1[i] &&
+	       !memcmp(sc->img1 + sc->plan.off[i], b, compare_len(&gp->L->g));
+}
+
+/* Step 1's stack copy of g i still holds: g unchanged, parked. */
 static int can_keep(const struct goproc *gp, const struct gscan *sc,
-		    size_t i)
+		    size_t i, int same)
 {
 	uint32_t st;
 
-	if (!sc->have || !same_slot(sc, i) || !sc->ok1[i] || !sc->st1 ||
-	    sc->st1[i] == ST_FAIL ||
-	    memcmp(sc->img1 + sc->plan.off[i], sc->img[i],
-		   compare_len(&gp->L->g)))
+	if (!same || !sc->st1 || sc->st1[i] == ST_FAIL)
 		return 0;
 	st = rd32(sc->img[i] + gp->L->g.atomicstatus);
 	return status_dead(gp, st) || status_parked(st);
@@ -564,59 +652,183 @@ static void read_fresh_stacks(struct goproc *gp, struct gscan *sc,
 	free(iov);
 }
 
-/* Keep g i's stack from step 1, or decode it now and read its stack. */
+/* Keep g i's stack from step 1, or decode it now to read its stack. */
 static void decide(struct goproc *gp, struct gscan *sc, const uint8_t *ok,
-		   size_t i, int flags, struct snapshot *s)
+		   size_t i, int same, int flags, struct snapshot *s)
 {
-	if (!ok[i]) {
+	if (!ok[i])
 		sc->state[i] = GS_BAD;
-		return;
-	}
-	if (!(flags & SNAP_STACKS) || can_keep(gp, sc, i)) {
+	else if (!(flags & SNAP_STACKS) || can_keep(gp, sc, i, same))
 		sc->state[i] = GS_LATE;
-		sc->reused++;
-		return;
+	else {
+		sc->state[i] = GS_FRESH;
+		decode_g(gp, sc->img[i], sc->ptrs2[i], &s->g[i]);
+		unwind_start(s, &s->g[i]);
 	}
-	sc->state[i] = GS_FRESH;
-	sc->fresh++;
-	decode_g(gp, sc->img[i], sc->ptrs2[i], &s->g[i]);
-	unwind_start(s, &s->g[i]);
+}
+
+/* One thread of step 2's re-read: it takes batches until none is left. */
+struct rereader {
+	struct goproc *gp;
+	struct gscan *sc;
+	struct target rd;               /* its own reader (target.h) */
+	uint8_t *ok;
+	int flags;
+	struct snapshot *s;
+	size_t *next;                   /* the next batch to take, shared */
+	uint8_t *hot;                   /* HOT_BYTES */
+	uint8_t *one;                   /* a g read alone */
+	struct target_iov *iov;
+	pthread_t thread;
+	int started;
+};
+
+/*
+ * g i of a re-read piece v: compare it with step 1's image, keep that
+ * image if nothing changed, else copy the new one to the next free slot
+ * of img2 (taken in turn by all threads, so that the changed ones lie
+ * together in the part of img2 faulted in before the stop), then decide.
+ * A g in a piece that could not be read is read alone.
+ */
+static void take_g(struct rereader *w, const struct target_iov *v, size_t i)
+{
+	struct gscan *sc = w->sc;
+	size_t gsize = (size_t)w->gp->L->g.size;
+	const uint8_t *b = w->one;
+	int same;
+
+	if (i >= sc->n2 || !same_slot(sc, i))
+		return;         /* allgs changed here: read_extra's */
+	if (v->ok) {
+		b = (const uint8_t *)v->buf + (sc->plan.ptrs[i] - v->addr);
+		w->ok[i] = 1;
+	} else {
+		w->ok[i] = target_read(&w->rd, sc->plan.ptrs[i], w->one,
+				       gsize) == 0;
+	}
+	same = w->ok[i] && unchanged(w->gp, sc, i, b);
+	if (same) {
+		sc->img[i] = sc->img1 + sc->plan.off[i];
+	} else {
+		uint8_t *slot = sc->img2 + gsize *
+			__atomic_fetch_add(&sc->img2_used, 1, __ATOMIC_RELAXED);
+
+		memcpy(slot, b, gsize);
+		sc->img[i] = slot;
+	}
+	decide(w->gp, sc, w->ok, i, same, w->flags, w->s);
+}
+
+/*
+ * Re-read batch b into the hot buffer and compare each of its g while it
+ * is still in the cache.  Reading every g into one large buffer first
+ * and comparing afterwards moves every byte through main memory twice
+ * more: at a million goroutines that was half the pause.
+ */
+static void reread_batch(struct rereader *w, size_t b)
+{
+	const struct gplan *pl = &w->sc->plan;
+	size_t r0 = pl->bat_r[b], fill = 0, nv = 0;
+
+	for (size_t r = r0; r < pl->bat_r[b + 1]; r++) {
+		w->iov[nv] = pl->iov[r];
+		w->iov[nv].buf = w->hot + fill;
+		w->iov[nv].ok = 0;
+		fill += pl->iov[r].len;
+		nv++;
+	}
+	target_readv(&w->rd, w->iov, nv);
+	for (size_t k = pl->bat_k[b]; k < pl->bat_k[b + 1]; k++)
+		take_g(w, &w->iov[pl->range[pl->order[k]] - r0], pl->order[k]);
+}
+
+/* A thread takes batches until none is left: if the machine is busy and
+ * one thread gets no CPU, the others do its share. */
+static void *rereader_run(void *arg)
+{
+	struct rereader *w = arg;
+	size_t b;
+
+	while ((b = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) <
+	       w->sc->plan.nbat)
+		reread_batch(w, b);
+	return NULL;
+}
+
+/*
+ * Re-read the g structures step 1 planned, with one thread per CPU when
+ * there are many.  The helper threads block every signal: a signal that
+ * arrives during the stop is for the main thread, which target.c defers
+ * or acts on.
+ */
+static void reread_planned(struct goproc *gp, struct gscan *sc, uint8_t *ok,
+			   int flags, struct snapshot *s)
+{
+	size_t gsize = (size_t)gp->L->g.size, next = 0;
+	size_t nw = reread_threads(sc->plan.n) < sc->nhot ?
+		    reread_threads(sc->plan.n) : sc->nhot;
+	struct rereader *w = xcalloc(nw, sizeof(*w));
+	sigset_t all, old;
+
+	for (size_t p = 0; p < nw; p++) {
+		w[p].gp = gp;
+		w[p].sc = sc;
+		w[p].ok = ok;
+		w[p].flags = flags;
+		w[p].s = s;
+		w[p].next = &next;
+		w[p].hot = sc->hot + p * HOT_BYTES;
+		w[p].iov = xcalloc(HOT_BYTES / gsize + 1, sizeof(*w[p].iov));
+		w[p].one = xmalloc(gsize);
+		target_reader_init(&w[p].rd, &gp->tgt);
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (size_t p = 1; p < nw; p++)
+		w[p].started = pthread_create(&w[p].thread, NULL,
+					      rereader_run, &w[p]) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rereader_run(&w[0]);
+	for (size_t p = 0; p < nw; p++) {
+		if (w[p].started)
+			pthread_join(w[p].thread, NULL);
+		target_reader_done(&gp->tgt, &w[p].rd);
+		free(w[p].iov);
+		free(w[p].one);
+	}
+	free(w);
 }
 
 int gscan_read(struct goproc *gp, struct gscan *sc, int flags,
 	       struct snapshot *s)
 {
 	long t0 = usec_now(), t1, t2, t3;
+	size_t extra;
 	uint8_t *ok;
 
 	if (reread_allgs(gp, sc) < 0)
 		return -1;
-	ok = xcalloc(sc->n2 ? sc->n2 : 1, 1);
-	sc->img = xcalloc(sc->n2 ? sc->n2 : 1, sizeof(*sc->img));
-	sc->state = xcalloc(sc->n2 ? sc->n2 : 1, 1);
-	/* The planned pieces cover slots 0..plan.n of step 1. */
-	t1 = usec_now();
-	plan_read(gp, &sc->plan, sc->img2, ok);
-	t2 = usec_now();
-	for (size_t i = 0; i < sc->n2 && i < sc->plan.n; i++)
-		sc->img[i] = sc->img2 + sc->plan.off[i];
-	read_extra(gp, sc, ok);
+	ok = sc->ok2;
 	s->g = xcalloc(sc->n2 ? sc->n2 : 1, sizeof(*s->g));
 	find_thread_gs(gp, sc, s);
-	/* In address order, so that both copies are read sequentially. */
-	for (size_t k = 0; k < sc->plan.n; k++)
-		if (sc->plan.order[k] < sc->n2)
-			decide(gp, sc, ok, sc->plan.order[k], flags, s);
-	for (size_t i = sc->plan.n; i < sc->n2; i++)
-		decide(gp, sc, ok, i, flags, s);
-	free(ok);
+	t1 = usec_now();
+	reread_planned(gp, sc, ok, flags, s);
+	t2 = usec_now();
+	extra = read_extra(gp, sc, ok);
+	for (size_t i = 0; i < sc->n2; i++) {
+		if (!same_slot(sc, i))
+			decide(gp, sc, ok, i, 0, flags, s);
+		sc->reused += sc->state[i] == GS_LATE;
+		sc->fresh += sc->state[i] == GS_FRESH;
+	}
 	t3 = usec_now();
 	if (flags & SNAP_STACKS)
 		read_fresh_stacks(gp, sc, s);
-	diag_debug("stopped: allgs %ld us, %zu g in %zu pieces %ld us,"
-		   " compare %ld us, %zu stacks %ld us; %zu stacks kept",
-		   t1 - t0, sc->n2, sc->plan.niov, t2 - t1, t3 - t2,
-		   sc->fresh, usec_now() - t3, sc->reused);
+	diag_debug("stopped: allgs %ld us, %zu g in %zu pieces re-read and"
+		   " compared %ld us (%zu threads), %zu new g %ld us,"
+		   " %zu stacks %ld us; %zu stacks kept", t1 - t0, sc->n2,
+		   sc->plan.niov, t2 - t1, reread_threads(sc->plan.n), extra,
+		   t3 - t2, sc->fresh, usec_now() - t3, sc->reused);
 	return 0;
 }
 
@@ -701,6 +913,8 @@ void gscan_free(struct gscan *sc)
 	free(sc->img2);
 	free(sc->ptrs2);
 	free(sc->state);
+	free(sc->ok2);
+	free(sc->hot);
 	free(sc->img);
 	free(sc->extra);
 	memset(sc, 0, sizeof(*sc));

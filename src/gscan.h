@@ -36,6 +36,7 @@ struct gplan {
 	size_t buflen;
 	uint64_t *sorted;               /* ptrs, sorted */
 	size_t *order;                  /* indexes of ptrs in address order */
+	size_t *bat_r, *bat_k, nbat;    /* batches of step 2 (gscan.c) */
 };
 
 struct gscan {
@@ -47,11 +48,17 @@ struct gscan {
 	uint64_t *st_addr;              /* step 1 stack piece of g i */
 	size_t *st_off, *st_len;        /* ... at st_arena + st_off[i] */
 	uint8_t *st_arena;
-	uint8_t *img2;                  /* step 2 images, faulted in early */
-	uint64_t *ptrs2;                /* step 2 allgs, capacity cap2 */
+	uint8_t *img2;                  /* step 2 images of changed g, the
+					 * first ones faulted in early */
+	size_t img2_used;               /* images in img2 */
+	uint64_t *ptrs2;                /* step 2 allgs; it and the arrays
+					 * below have room for cap2 */
 	size_t cap2, n2;
 	/* step 2 results, per index of ptrs2 */
 	uint8_t *state;                 /* GS_* */
+	uint8_t *ok2;                   /* g i was read in step 2 */
+	uint8_t *hot;                   /* nhot batch buffers, one a thread */
+	size_t nhot;
 	const uint8_t **img;            /* the image to decode */
 	uint8_t *extra;                 /* images of g that step 1 had not */
 	size_t reused, fresh;           /* how many stacks kept / read now */

@@ -28,6 +28,11 @@ void json_int(struct json *j, int64_t v);
 void json_uint(struct json *j, uint64_t v);
 void json_bool(struct json *j, int v);
 void json_null(struct json *j);
+/* A member: key and value in one call. */
+void json_kv_string(struct json *j, const char *key, const char *s);
+void json_kv_int(struct json *j, const char *key, int64_t v);
+void json_kv_uint(struct json *j, const char *key, uint64_t v);
+void json_kv_bool(struct json *j, const char *key, int v);
 /* Finish the document with a newline. */
 void json_end(struct json *j);
 

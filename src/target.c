@@ -60,6 +60,7 @@ void target_comm(pid_t pid, char *buf, size_t len)
 }
 
 static char read_kstate(pid_t pid, pid_t tid);
+static int open_procmem(struct target *t);
 
 /* A numeric field ("TracerPid") of /proc/PID/task/TID/status, or -1. */
 static long task_status_field(pid_t pid, pid_t tid, const char *key)
@@ -98,14 +99,16 @@ static int yama_scope(void)
 }
 
 /*
- * PTRACE_SEIZE of tid failed with EPERM: find out why and say what to do.
- * Returns 1 when the thread is only exiting (not an error), else 0 with
- * the reason set.
+ * The kernel refused to let us trace thread tid (what names the refused
+ * call, err its errno): find out why and say what to do.  Returns 1 when the thread is
+ * only exiting (not an error), else 0 with the reason set.
  */
-static int explain_eperm(struct target *t, pid_t tid)
+static int explain_denied(struct target *t, pid_t tid, const char *what,
+			  int err)
 {
 	char state = read_kstate(t->pid, tid), comm[64];
 	long tracer = task_status_field(t->pid, tid, "TracerPid");
+	long uid = task_status_field(t->pid, tid, "Uid");
 	int yama = yama_scope();
 
 	if (state == 'Z' || state == 'X' || state == '?')
@@ -116,22 +119,34 @@ static int explain_eperm(struct target *t, pid_t tid)
 			 " %ld (%s): only one tracer can hold a thread; detach"
 			 " it (quit the debugger or strace) and try again",
 			 (int)tid, (int)t->pid, tracer, comm);
+	} else if (geteuid() != 0 && uid >= 0 && (uid_t)uid != geteuid()) {
+		/* Checked before Yama: with another owner, setting
+		 * ptrace_scope would not help. */
+		diag_set("%s: %s: process %d belongs to uid %ld, goinspect runs"
+			 " as uid %d (run goinspect as that user, or with"
+			 " CAP_SYS_PTRACE as root)", what, strerror(err),
+			 (int)t->pid, uid, (int)geteuid());
 	} else if (yama == 3) {
-		diag_set("ptrace(PTRACE_SEIZE, %d): %s: Yama ptrace_scope is 3,"
-			 " which forbids every attach until reboot", (int)tid,
-			 strerror(EPERM));
+		diag_set("%s: %s: Yama ptrace_scope is 3, which forbids every"
+			 " attach until reboot", what, strerror(err));
 	} else if (yama == 1 || yama == 2) {
-		diag_set("ptrace(PTRACE_SEIZE, %d): %s: Yama ptrace_scope is"
-			 " %d: run goinspect with CAP_SYS_PTRACE (as root)%s",
-			 (int)tid, strerror(EPERM), yama, yama == 1 ?
-			 ", or set /proc/sys/kernel/yama/ptrace_scope to 0" :
-			 "");
+		diag_set("%s: %s: Yama ptrace_scope is %d: run goinspect with"
+			 " CAP_SYS_PTRACE (as root)%s", what, strerror(err),
+			 yama, yama == 1 ? ", or set /proc/sys/kernel/yama/"
+			 "ptrace_scope to 0" : "");
 	} else {
-		diag_set("ptrace(PTRACE_SEIZE, %d): %s (run goinspect as the"
-			 " target's user, or with CAP_SYS_PTRACE as root)",
-			 (int)tid, strerror(EPERM));
+		diag_set("%s: %s (run goinspect as the target's user, or with"
+			 " CAP_SYS_PTRACE as root)", what, strerror(err));
 	}
 	return 0;
+}
+
+static int explain_eperm(struct target *t, pid_t tid)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "ptrace(PTRACE_SEIZE, %d)", (int)tid);
+	return explain_denied(t, tid, what, EPERM);
 }
 
 /* Do goinspect and pid see the same process ids? */
@@ -200,6 +215,16 @@ int target_open(struct target *t, pid_t pid)
 		t->exe_ino = (uint64_t)st.st_ino;
 	}
 	t->same_pidns = same_pidns(pid);
+	/* Opening /proc/PID/mem asks the kernel what an attach would (may
+	 * we trace it?) without touching the target: a refusal is explained
+	 * now, not later as an address that cannot be read. */
+	if (open_procmem(t) < 0 && (errno == EACCES || errno == EPERM)) {
+		int err = errno;
+
+		snprintf(path, sizeof(path), "open /proc/%d/mem", (int)pid);
+		if (!explain_denied(t, pid, path, err))
+			return -1;
+	}
 	return 0;
 }
 
@@ -687,6 +712,25 @@ static size_t readv_batch(struct target *t, struct target_iov *v, size_t n)
 		v[done++].ok = 1;
 	}
 	return done;
+}
+
+void target_reader_init(struct target *r, const struct target *t)
+{
+	memset(r, 0, sizeof(*r));
+	r->pid = t->pid;
+	r->memfd = -1;
+	r->use_procmem = t->use_procmem;
+	r->same_pidns = t->same_pidns;
+}
+
+void target_reader_done(struct target *t, struct target *r)
+{
+	t->bytes_read += r->bytes_read;
+	t->use_procmem |= r->use_procmem;
+	if (r->memfd >= 0)
+		close(r->memfd);
+	memset(r, 0, sizeof(*r));
+	r->memfd = -1;
 }
 
 size_t target_readv(struct target *t, struct target_iov *v, size_t n)

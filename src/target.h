@@ -94,6 +94,15 @@ int target_read_u64(struct target *t, uint64_t addr, uint64_t *v);
 /* Read many pieces at once; sets each ok; returns how many were read whole. */
 size_t target_readv(struct target *t, struct target_iov *v, size_t n);
 
+/*
+ * A reader for another thread of goinspect: r reads t's memory like t
+ * does but keeps its own byte count (and file descriptor, should it need
+ * /proc/PID/mem), so threads never share mutable state.  It can only
+ * read.  target_reader_done() adds r's counts to t and closes r.
+ */
+void target_reader_init(struct target *r, const struct target *t);
+void target_reader_done(struct target *t, struct target *r);
+
 /* Time in microseconds between two timespecs. */
 long target_elapsed_us(const struct timespec *a, const struct timespec *b);
 

@@ -32,8 +32,135 @@
 #define MAX_CHAIN 100000                /* overflow buckets per chain */
 #define MAX_DIR (1u << 20)
 #define MAX_WAITERS 100000
+#define MAP_PREALLOC (1ull << 20)       /* entries sized from a map's count */
+#define MAP_FEW 1024                    /* entries before that */
+#define PREFETCH_AHEAD 16               /* entries, reading a stream */
+
+/*
+ * The arena of one tree: kids arrays, bytes and strings are carved from
+ * chunks that grow with the tree and are freed together, so a map of a
+ * million strings is not two million malloc() and free() calls.
+ */
+#define ARENA_FIRST (16u << 10)
+#define ARENA_MAX_CHUNK (64u << 20)
+
+struct achunk {
+	struct achunk *next;
+	size_t size;
+};
+
+struct valarena {
+	struct achunk *chunks;
+	char *p;                /* free room in the newest chunk */
+	size_t left;
+	size_t next_size;
+};
+
+static struct achunk *chunk_new(size_t size)
+{
+	struct achunk *k = xmalloc(size);
+
+	k->size = size;
+	return k;
+}
+
+/* size bytes, 8-aligned, uninitialised. */
+static void *arena_alloc(struct valarena *a, size_t size)
+{
+	size_t hdr = (sizeof(struct achunk) + 7) & ~(size_t)7;
+	struct achunk *k;
+	void *p;
+
+	size = (size + 7) & ~(size_t)7;
+	if (size > a->left) {
+		size_t want = a->next_size;
+
+		if (size + hdr > want)
+			want = size + hdr;
+		k = chunk_new(want);
+		k->next = a->chunks;
+		a->chunks = k;
+		a->p = (char *)k + hdr;
+		a->left = k->size - hdr;
+		if (a->next_size < ARENA_MAX_CHUNK)
+			a->next_size *= 2;
+	}
+	p = a->p;
+	a->p += size;
+	a->left -= size;
+	return p;
+}
+
+/* Forget what was allocated; keep the newest (largest) chunk. */
+static void arena_reset(struct valarena *a)
+{
+	size_t hdr = (sizeof(struct achunk) + 7) & ~(size_t)7;
+	struct achunk *k, *next;
+
+	if (!a->chunks)
+		return;
+	for (k = a->chunks->next; k; k = next) {
+		next = k->next;
+		free(k);
+	}
+	a->chunks->next = NULL;
+	a->p = (char *)a->chunks + hdr;
+	a->left = a->chunks->size - hdr;
+}
+
+static void arena_free(struct valarena *a)
+{
+	struct achunk *k, *next;
+
+	if (!a)
+		return;
+	for (k = a->chunks; k; k = next) {
+		next = k->next;
+		free(k);
+	}
+	free(a);
+}
+
+/* n elements of size bytes (n is bounded by HARD_MAX_ELEMS). */
+static void *arena_array(struct valarena *a, uint64_t n, size_t size)
+{
+	return arena_alloc(a, (size_t)(n ? n : 1) * size);
+}
+
+/* Make room for need elements in an array of *cap in the arena: at
+ * least double it (the old copy stays in the arena: at most as much
+ * again as the array). */
+static void arena_grow(struct valarena *a, void **p, size_t *cap,
+		       size_t need, size_t size)
+{
+	size_t n = *cap ? 2 * *cap : 8;
+	void *q;
+
+	if (need <= *cap)
+		return;
+	if (n < need)
+		n = need;
+	q = arena_array(a, n, size);
+	if (*cap)
+		memcpy(q, *p, *cap * size);
+	*p = q;
+	*cap = n;
+}
+
+static char *arena_strdup(struct valarena *a, const char *s, size_t n)
+{
+	char *d = arena_alloc(a, n + 1);
+
+	memcpy(d, s, n);
+	d[n] = 0;
+	return d;
+}
+
+struct valstream;
 
 struct vctx {
+	struct valarena *arena;
+	struct valstream *stream;       /* log the entries of the top map */
 	struct gotypes *ts;
 	const struct gomem *mem;
 	struct valopts o;
@@ -72,8 +199,8 @@ static void set_err(struct vctx *c, struct govalue *v, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
 	va_end(ap);
-	free(v->err);
-	v->err = s ? s : xstrdup("error");
+	v->err = arena_strdup(c->arena, s ? s : "error", s ? strlen(s) : 5);
+	free(s);
 	v->flags |= VF_ERROR;
 	c->partial = 1;
 }
@@ -153,7 +280,7 @@ static void read_bytes(struct vctx *c, uint64_t ptr, uint64_t len,
 
 	v->len = len;
 	v->flags |= VF_BYTES;
-	v->bytes = xmalloc(n + 1);
+	v->bytes = arena_alloc(c->arena, n + 1);
 	if (rd(c->mem, ptr, v->bytes, n) < 0) {
 		unreadable(c, v, ptr, n);
 		n = 0;
@@ -193,7 +320,7 @@ static void read_elems(struct vctx *c, const struct gotype *t, uint64_t base,
 		k = c->nodes < HARD_MAX_NODES ? HARD_MAX_NODES - c->nodes : 0;
 		c->partial = 1;
 	}
-	v->kids = xcalloc(k ? k : 1, sizeof(*v->kids));
+	v->kids = arena_array(c->arena, k, sizeof(*v->kids));
 	for (uint64_t i = 0; i < k; i++) {
 		read_value(c, t, base + i * t->size, &v->kids[i]);
 		v->nkids = i + 1;
@@ -246,7 +373,7 @@ static void read_slice(struct vctx *c, const struct gotype *t,
 static void read_struct(struct vctx *c, const struct gotype *t,
 			uint64_t addr, struct govalue *v)
 {
-	v->kids = xcalloc(t->nfields ? t->nfields : 1, sizeof(*v->kids));
+	v->kids = arena_array(c->arena, t->nfields, sizeof(*v->kids));
 	v->nkids = t->nfields;
 	for (size_t i = 0; i < t->nfields; i++)
 		read_value(c, t->fields[i].type, addr + t->fields[i].off,
@@ -275,7 +402,7 @@ static void read_pointer(struct vctx *c, const struct gotype *t,
 		v->flags |= VF_DEPTH;
 		return;
 	}
-	v->kids = xcalloc(1, sizeof(*v->kids));
+	v->kids = arena_alloc(c->arena, sizeof(*v->kids));
 	v->nkids = 1;
 	c->ptrdepth++;
 	read_under(c, p, t->elem, p, &v->kids[0]);
@@ -297,7 +424,8 @@ static void read_func(struct vctx *c, uint64_t addr, struct govalue *v)
 	if (rdu64(c->mem, fv, &pc) < 0)
 		return unreadable(c, v, fv, 8);
 	name = gotypes_func_name(c->ts, pc);
-	v->str = xstrdup(name ? name : "?");
+	v->str = arena_strdup(c->arena, name ? name : "?",
+			      name ? strlen(name) : 1);
 }
 
 static void read_iface(struct vctx *c, const struct gotype *t,
@@ -317,8 +445,8 @@ static void read_iface(struct vctx *c, const struct gotype *t,
 		return unreadable(c, v, w[0] + 8, 8);
 	if (!(dyn = gotype_from_rt(c->ts, rt)))
 		return set_err(c, v, "%s", diag_reason());
-	v->str = xstrdup(dyn->name);
-	v->kids = xcalloc(1, sizeof(*v->kids));
+	v->str = arena_strdup(c->arena, dyn->name, strlen(dyn->name));
+	v->kids = arena_alloc(c->arena, sizeof(*v->kids));
 	v->nkids = 1;
 	/* Pointer-shaped values live in the data word itself; others
 	 * behind it, where garbage can point back into a value being read
@@ -353,6 +481,7 @@ struct mapwalk {
 	uint64_t seen;
 	uint64_t *groups;       /* buckets or groups read so far */
 	uint8_t *buf;
+	void (*pre)(void *ctx, uint64_t k, uint64_t e);  /* or NULL */
 };
 
 /* Read the bucket or group at g into w->buf.  Bounds the whole walk, and
@@ -392,6 +521,20 @@ static int map_slot(struct mapwalk *w, uint64_t g, unsigned i)
 	return w->fn(w->ctx, k, e);
 }
 
+/* Tell w->pre where the slots of the group in w->buf are (direct ones),
+ * before any is read: see prefetch_value(). */
+static void group_pre(struct mapwalk *w, uint64_t g, int swiss)
+{
+	const struct gomaplayout *m = &w->t->map;
+
+	if (!w->pre || m->indirect_key || m->indirect_elem)
+		return;
+	for (unsigned i = 0; i < 8; i++)
+		if (swiss ? !(w->buf[i] & 0x80) : w->buf[i] >= 5)
+			w->pre(w->ctx, g + m->keysoff + i * m->keystride,
+			       g + m->elemsoff + i * m->elemstride);
+}
+
 /* A bucket chain of the old layout; old: skip it if evacuated. */
 static int bucket_chain(struct mapwalk *w, uint64_t b, int old)
 {
@@ -403,6 +546,7 @@ static int bucket_chain(struct mapwalk *w, uint64_t b, int old)
 			return -1;
 		if (old && n == 0 && w->buf[0] >= 2 && w->buf[0] <= 4)
 			return 0;
+		group_pre(w, b, 0);
 		for (unsigned i = 0; i < 8; i++)
 			if (w->buf[i] >= 5 && (rc = map_slot(w, b, i)))
 				return rc;
@@ -453,6 +597,7 @@ static int swiss_group(struct mapwalk *w, uint64_t g)
 
 	if (map_group(w, g) < 0)
 		return -1;
+	group_pre(w, g, 1);
 	for (unsigned i = 0; i < 8; i++)
 		if (!(w->buf[i] & 0x80) && (rc = map_slot(w, g, i)))
 			return rc;
@@ -521,9 +666,10 @@ static int walk_swiss(struct mapwalk *w, uint64_t hdr, int *busy)
 static int map_each(struct gotypes *ts, const struct gomem *mem,
 		    struct gotype *t, uint64_t hdr,
 		    int (*fn)(void *ctx, uint64_t k, uint64_t e), void *ctx,
-		    int *busy, uint64_t *groups)
+		    int *busy, uint64_t *groups,
+		    void (*pre)(void *ctx, uint64_t k, uint64_t e))
 {
-	struct mapwalk w = { ts, mem, t, fn, ctx, 0, groups, NULL };
+	struct mapwalk w = { ts, mem, t, fn, ctx, 0, groups, NULL, pre };
 	int rc;
 
 	*busy = 0;
@@ -550,7 +696,7 @@ int value_map_each(struct gotypes *ts, const struct gomem *mem,
 {
 	uint64_t groups = 0;
 
-	return map_each(ts, mem, t, hdr, fn, ctx, busy, &groups);
+	return map_each(ts, mem, t, hdr, fn, ctx, busy, &groups, NULL);
 }
 
 struct mapread {
@@ -558,8 +704,88 @@ struct mapread {
 	const struct gotype *t;
 	struct govalue *v;
 	size_t cap;
+	size_t hint;            /* kids for the entries the header counts */
 	uint64_t max;
 };
+
+/*
+ * Ask the reader to bring the bytes of the strings of a value at addr (at
+ * the top or in the fields of a struct) into the CPU's cache: the strings
+ * of a big map are scattered, and waiting for each one in turn is most of
+ * the time it takes to read them.
+ */
+static void prefetch_value(const struct gomem *m, const struct gotype *t,
+			   uint64_t addr, int depth)
+{
+	uint64_t h[2];
+
+	if (t->kind == GK_STRING) {
+		if (rd(m, addr, h, 16) == 0 && h[0] && h[1])
+			m->prefetch(m->ctx, h[0]);
+	} else if (t->kind == GK_STRUCT && depth == 0) {
+		for (size_t i = 0; i < t->nfields; i++)
+			prefetch_value(m, t->fields[i].type,
+				       addr + t->fields[i].off, 1);
+	}
+}
+
+static void prefetch_entry(void *ctx, uint64_t k, uint64_t e)
+{
+	struct mapread *r = ctx;
+
+	prefetch_value(r->c->mem, r->t->key, k, 0);
+	prefetch_value(r->c->mem, r->t->elem, e, 0);
+}
+
+/* ---- streamed maps ---- */
+
+/*
+ * A map at the top of a value can be printed without holding all of it:
+ * while the target is stopped its entries are read as usual (that copies
+ * every page they touch) but each is dropped once read, and only where it
+ * was and the budgets at that point are kept.  Afterwards each entry is
+ * read again, from the copy, with the same budgets and cycle path, so it
+ * comes out as it would have in the whole tree.
+ */
+struct entlog {
+	uint64_t k, e;                  /* key and value addresses */
+	uint64_t nodes;                 /* the vctx counters then */
+	uint32_t groups, waiters;       /* (bounded: see map_group, waitq) */
+};
+
+struct valstream {
+	struct vctx c;                  /* the read, as it stood at the top */
+	const struct gotype *t;         /* the map type */
+	uint64_t hdr;
+	struct entlog *ents;
+	size_t n, cap;
+	struct valarena scratch;        /* one entry at a time */
+};
+
+static int log_entry(void *ctx, uint64_t k, uint64_t e)
+{
+	struct mapread *r = ctx;
+	struct vctx *c = r->c;
+	struct valstream *s = c->stream;
+	struct valarena *arena = c->arena;
+	struct govalue kv, ev;
+	struct entlog *l;
+
+	if (s->n >= r->max || c->nodes >= HARD_MAX_NODES) {
+		r->v->omitted++;
+		return 0;
+	}
+	xgrow((void **)&s->ents, &s->cap, s->n + 1, sizeof(*s->ents));
+	l = &s->ents[s->n++];
+	*l = (struct entlog){ k, e, c->nodes, (uint32_t)c->map_groups,
+			      (uint32_t)c->waiters };
+	c->arena = &s->scratch;
+	read_value(c, r->t->key, k, &kv);
+	read_value(c, r->t->elem, e, &ev);
+	arena_reset(&s->scratch);
+	c->arena = arena;
+	return 0;
+}
 
 static int collect_entry(void *ctx, uint64_t k, uint64_t e)
 {
@@ -570,8 +796,14 @@ static int collect_entry(void *ctx, uint64_t k, uint64_t e)
 		v->omitted++;
 		return 0;
 	}
-	xgrow((void **)&v->kids, &r->cap, v->nkids + 2, sizeof(*v->kids));
-	memset(&v->kids[v->nkids], 0, 2 * sizeof(*v->kids));
+	/* Past the first MAP_FEW entries, room for all that the header
+	 * counts: a big map is then not copied as it grows (each copy stays
+	 * in the arena), and a count that is garbage costs nothing as long
+	 * as few entries come. */
+	if (v->nkids + 2 > r->cap)
+		arena_grow(r->c->arena, (void **)&v->kids, &r->cap,
+			   r->cap >= 2 * MAP_FEW && r->hint > v->nkids + 2 ?
+			   r->hint : v->nkids + 2, sizeof(*v->kids));
 	read_value(r->c, r->t->key, k, &v->kids[v->nkids]);
 	read_value(r->c, r->t->elem, e, &v->kids[v->nkids + 1]);
 	v->nkids += 2;
@@ -581,7 +813,7 @@ static int collect_entry(void *ctx, uint64_t k, uint64_t e)
 static void read_map(struct vctx *c, const struct gotype *t, uint64_t addr,
 		     struct govalue *v)
 {
-	struct mapread r = { c, t, v, 0, 0 };
+	struct mapread r = { c, t, v, 0, 0, 0 };
 	uint64_t hdr;
 	int busy;
 
@@ -599,9 +831,16 @@ static void read_map(struct vctx *c, const struct gotype *t, uint64_t addr,
 	if (rdu64(c->mem, hdr, &v->len) < 0)
 		return unreadable(c, v, hdr, 8);
 	r.max = limit(HARD_MAX_ELEMS, c->o.max_elems, HARD_MAX_ELEMS);
+	r.hint = 2 * limit(v->len, r.max, MAP_PREALLOC);
 	c->path[c->npath++] = hdr;
-	if (map_each(c->ts, c->mem, (struct gotype *)t, hdr, collect_entry,
-		     &r, &busy, &c->map_groups) < 0)
+	if (c->stream && c->level == 1) {       /* the value's top */
+		c->stream->t = t;
+		c->stream->hdr = hdr;
+	}
+	if (map_each(c->ts, c->mem, (struct gotype *)t, hdr,
+		     c->stream && c->level == 1 ? log_entry : collect_entry,
+		     &r, &busy, &c->map_groups,
+		     c->mem->prefetch ? prefetch_entry : NULL) < 0)
 		set_err(c, v, "%s", diag_reason());
 	c->npath--;
 	if (busy)
@@ -611,7 +850,7 @@ static void read_map(struct vctx *c, const struct gotype *t, uint64_t addr,
 /* ---- channels ---- */
 
 static void waitq(struct vctx *c, uint64_t first, struct govalue *v,
-		  uint64_t *count, size_t *wcap)
+		  uint32_t *count, size_t *wcap)
 {
 	uint64_t s = first;
 
@@ -624,8 +863,9 @@ static void waitq(struct vctx *c, uint64_t first, struct govalue *v,
 		if (rdu64(c->mem, s, &g) < 0 ||
 		    gotypes_goid(c->ts, c->mem, g, &id) < 0)
 			return unreadable(c, v, s, 16);
-		xgrow((void **)&v->waiters, wcap, v->nrecv + v->nsend + 1,
-		      sizeof(*v->waiters));
+		arena_grow(c->arena, (void **)&v->waiters, wcap,
+			   (size_t)v->nrecv + v->nsend + 1,
+			   sizeof(*v->waiters));
 		v->waiters[v->nrecv + v->nsend] = id;
 		(*count)++;
 		if (rdu64(c->mem, s + 8, &s) < 0)
@@ -694,21 +934,97 @@ int value_read(struct gotypes *ts, const struct gomem *mem,
 	struct vctx c;
 
 	memset(&c, 0, sizeof(c));
+	c.arena = xcalloc(1, sizeof(*c.arena));
+	c.arena->next_size = ARENA_FIRST;
 	c.ts = ts;
 	c.mem = mem;
 	c.o = *o;
 	read_value(&c, t, addr, v);
+	v->arena = c.arena;
 	return c.partial;
+}
+
+int value_stream_open(struct gotypes *ts, const struct gomem *mem,
+		      const struct valopts *o, const struct gotype *t,
+		      uint64_t addr, struct govalue *v, struct valstream **sp)
+{
+	struct valstream *s;
+	struct vctx *c;
+
+	*sp = NULL;
+	if (t->kind != GK_MAP)
+		return value_read(ts, mem, o, t, addr, v);
+	s = xcalloc(1, sizeof(*s));
+	s->scratch.next_size = ARENA_FIRST;
+	c = &s->c;
+	c->arena = xcalloc(1, sizeof(*c->arena));
+	c->arena->next_size = ARENA_FIRST;
+	c->stream = s;
+	c->ts = ts;
+	c->mem = mem;
+	c->o = *o;
+	read_value(c, t, addr, v);
+	v->arena = c->arena;
+	c->arena = NULL;
+	c->stream = NULL;
+	*sp = s;
+	return c->partial;
+}
+
+uint64_t value_stream_len(const struct valstream *s)
+{
+	return s ? s->n : 0;
+}
+
+int value_stream_entry(struct valstream *s, const struct gomem *mem,
+		       uint64_t i, struct govalue *key, struct govalue *val)
+{
+	struct vctx c = s->c;
+	const struct entlog *l;
+
+	memset(key, 0, sizeof(*key));
+	memset(val, 0, sizeof(*val));
+	if (i >= s->n || !s->t)
+		return -1;
+	l = &s->ents[i];
+	arena_reset(&s->scratch);
+	c.arena = &s->scratch;
+	c.mem = mem;
+	c.nodes = l->nodes;
+	c.map_groups = l->groups;
+	c.waiters = l->waiters;
+	c.ptrdepth = 0;
+	c.level = 1;            /* inside the map, as in read_map */
+	c.path[0] = s->hdr;
+	c.npath = 1;
+	c.partial = 0;
+	if (mem->prefetch && i + PREFETCH_AHEAD < s->n) {
+		const struct entlog *a = &s->ents[i + PREFETCH_AHEAD];
+
+		prefetch_value(mem, s->t->key, a->k, 0);
+		prefetch_value(mem, s->t->elem, a->e, 0);
+	}
+	read_value(&c, s->t->key, l->k, key);
+	read_value(&c, s->t->elem, l->e, val);
+	return c.partial;
+}
+
+void value_stream_close(struct valstream *s)
+{
+	struct achunk *k, *next;
+
+	if (!s)
+		return;
+	for (k = s->scratch.chunks; k; k = next) {
+		next = k->next;
+		free(k);
+	}
+	free(s->ents);
+	free(s);
 }
 
 void value_free(struct govalue *v)
 {
-	for (uint64_t i = 0; i < v->nkids; i++)
-		value_free(&v->kids[i]);
-	free(v->kids);
-	free(v->err);
-	free(v->bytes);
-	free(v->str);
-	free(v->waiters);
+	arena_free(v->arena);
 	memset(v, 0, sizeof(*v));
 }

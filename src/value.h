@@ -35,28 +35,47 @@ enum {
 	VF_WRITING = 32,        /* map was being written at the stop */
 };
 
+/*
+ * One node of a value tree.  A big map is millions of these, so fields
+ * that no kind uses together share their room (the kind of the type and
+ * the flags say which member holds).  Everything a tree points to (kids,
+ * bytes, strings) lies in an arena that the root owns.
+ */
 struct govalue {
 	const struct gotype *type;
 	uint64_t addr;
-	int flags;
-	char *err;
 	union {
 		uint64_t u;
 		int64_t i;
 		double f;
 	} n;
-	double imag;            /* complex: n.f is the real part */
-	char *bytes;            /* string / []byte content read */
-	uint64_t nbytes;
-	uint64_t len, cap;      /* string, slice, array, map, chan */
-	struct govalue *kids;   /* elements, fields, map key/value pairs,
-				 * the pointee, an interface's value */
-	uint64_t nkids;
+	uint64_t len;           /* string, slice, array, map, chan */
+	union {
+		uint64_t cap;   /* slice, array, chan */
+		double imag;    /* complex: n.f is the real part */
+	};
+	union {
+		struct govalue *kids;   /* elements, fields, map key/value
+					 * pairs, the pointee, an
+					 * interface's value */
+		char *bytes;    /* VF_BYTES: string / []byte content read */
+		int64_t *waiters;       /* chan: recvq goids, then sendq */
+	};
+	union {
+		uint64_t nkids;
+		uint64_t nbytes;
+		struct {
+			uint32_t nrecv, nsend;  /* chan */
+		};
+	};
 	uint64_t omitted;       /* elements or bytes left out by a limit */
-	char *str;              /* dynamic type name, function name */
-	int closed;             /* chan */
-	int64_t *waiters;       /* chan: recvq goids, then sendq goids */
-	uint64_t nrecv, nsend;
+	union {
+		char *err;      /* VF_ERROR: why it could not be read */
+		char *str;      /* dynamic type name, function name */
+	};
+	uint32_t flags;
+	uint32_t closed;        /* chan */
+	struct valarena *arena; /* the root: what the tree points to */
 };
 
 /*
@@ -68,6 +87,29 @@ int value_read(struct gotypes *ts, const struct gomem *mem,
 	       const struct valopts *o, const struct gotype *t,
 	       uint64_t addr, struct govalue *v);
 void value_free(struct govalue *v);
+
+/*
+ * A map too big to hold whole: read it while the target is stopped, then
+ * format its entries one at a time from a copy of the memory read.
+ *
+ * value_stream_open() reads like value_read(); when t is a map, v gets
+ * the map without its entries (no kids; len, flags, omitted and err are
+ * as value_read would set them) and *s what is needed to read them
+ * again: value_stream_entry() reads entry i of value_stream_len(*s) into
+ * key and val, through mem, which must serve the same bytes as the mem
+ * given to value_stream_open() (a copy of them).  An entry lives until the
+ * next call or value_stream_close(); it comes out as value_read() would
+ * have made it (same limits, bounds and cycle path).  For other types *s
+ * is NULL and v holds the whole value.  Free v with value_free().
+ */
+struct valstream;
+int value_stream_open(struct gotypes *ts, const struct gomem *mem,
+		      const struct valopts *o, const struct gotype *t,
+		      uint64_t addr, struct govalue *v, struct valstream **s);
+uint64_t value_stream_len(const struct valstream *s);
+int value_stream_entry(struct valstream *s, const struct gomem *mem,
+		       uint64_t i, struct govalue *key, struct govalue *val);
+void value_stream_close(struct valstream *s);
 
 /*
  * Call fn with the addresses of the key and the value of each live entry

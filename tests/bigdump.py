@@ -66,7 +66,8 @@ def main():
         writer = int(first.split()[1])
         truth.pop(writer, None)
         p = subprocess.run([churn.GOINSPECT, '-vv', '-p', str(proc.pid), 'goroutines'],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=600 * churn.SLOW)
         err = p.stderr.decode(errors='replace')
         got = churn.blocks(p.stdout.decode(errors='replace'))
         diag = []

@@ -47,6 +47,8 @@ TOOLCHAINS = [('1.26', os.environ.get('GO126', '/usr/local/go/bin/go')),
 PARKED = 3000
 CHURNERS = 6
 DUMPS = 12
+# GOINSPECT_SLOW=N multiplies the timeouts on goinspect (tests/valgrind.sh).
+SLOW = float(os.environ.get('GOINSPECT_SLOW') or 1)
 
 HEADER = re.compile(r'^goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[([^\]]*)\]:$')
 # What may differ from runtime.Stack's header of a parked goroutine: the
@@ -189,7 +191,7 @@ def thread_problems(pid):
 
 def goinspect(args):
     p = subprocess.run([GOINSPECT] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=300)
+                       stderr=subprocess.PIPE, timeout=300 * SLOW)
     return p.returncode, p.stdout.decode(errors='replace'), \
         p.stderr.decode(errors='replace')
 

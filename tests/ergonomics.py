@@ -34,7 +34,8 @@ Once:
            not dynamic, and it dumps a fixture like runtime.Stack does;
   complete completion/goinspect.bash completes the commands --help lists.
 
-TAP output.  Environment as for tests/fixtures.py (GOINSPECT, FIXTURE_BIN).
+TAP output.  Environment as for tests/fixtures.py (GOINSPECT, FIXTURE_BIN,
+GOINSPECT_SLOW).
 """
 
 import json
@@ -54,7 +55,7 @@ import fixtures as fx  # noqa: E402  (the parsing and the thread checks)
 
 TOOLCHAINS = ["1.19", "1.26", "1.27"]
 READY_TIMEOUT = 30.0
-RUN_TIMEOUT = 120.0
+RUN_TIMEOUT = 120.0 * fx.SLOW     # GOINSPECT_SLOW (tests/valgrind.sh)
 MODULE = "goinspect.test/fixtures/ergo"
 GROUP_HDR_RE = re.compile(r"^(\d+) goroutines? \[([^\]]*)\]: ids? ([\d ]+)")
 CREATED_RE = re.compile(r"^created by (\S+?)(?: in goroutine \d+)?$")

@@ -19,8 +19,9 @@ Output is TAP for automake's tap-driver, ending with a "# N passed, N failed,
 N skipped" comment.  Exit status 1 when something failed.
 
 Environment: GOINSPECT (default ../src/goinspect next to this script),
-FIXTURE_BIN (build directory, default tests/fixture-bin).  Standard library
-only.  Run a subset with --toolchain 1.26 --mode default --fixture NAME.
+FIXTURE_BIN (build directory, default tests/fixture-bin), GOINSPECT_SLOW
+(a factor for the timeouts on goinspect).  Standard library only.  Run a
+subset with --toolchain 1.26 --mode default --fixture NAME.
 """
 
 import argparse
@@ -48,7 +49,10 @@ MODES = ["default", "stripped", "pie", "cgo", "trimpath"]
 GOMAXPROCS3_MODES = {"pie", "cgo"}
 
 READY_TIMEOUT = 30.0     # seconds for a fixture to write its dump
-GOINSPECT_TIMEOUT = 60.0  # seconds for one goinspect run
+# GOINSPECT_SLOW=N multiplies every timeout on goinspect (tests/valgrind.sh
+# sets it: goinspect under valgrind is many times slower).
+SLOW = float(os.environ.get("GOINSPECT_SLOW") or 1)
+GOINSPECT_TIMEOUT = 60.0 * SLOW  # seconds for one goinspect run
 MAX_DIFF_LINES = 40      # per mismatching block
 MAX_DIAG_LINES = 150     # per test
 

@@ -21,6 +21,8 @@ import stackcmp  # noqa: E402
 
 GOINSPECT = os.environ.get('GOINSPECT', os.path.join(HERE, '..', 'src', 'goinspect'))
 BIN = os.environ.get('FIXTURE_BIN', os.path.join(HERE, 'fixture-bin'))
+# GOINSPECT_SLOW=N multiplies the timeouts on goinspect (tests/valgrind.sh).
+SLOW = float(os.environ.get('GOINSPECT_SLOW') or 1)
 CASES = [(tc, mode) for tc in ('1.19', '1.26', '1.27') for mode in ('default', 'pie')]
 
 
@@ -39,7 +41,7 @@ def run_case(tc, mode):
             truth = stackcmp.blocks(open(os.path.join(out, 'stack.txt')).read())
             dumper = json.load(open(os.path.join(out, 'info.json')))['dumper_goid']
             r = subprocess.run([GOINSPECT, '-p', str(p.pid), 'goroutines'],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60 * SLOW)
             got = stackcmp.blocks(r.stdout)
         finally:
             p.kill()

@@ -34,7 +34,8 @@ globals (values.json).  For each toolchain, default and stripped builds:
   exited    after the target is killed, a command says it has exited,
             `help` still works and `quit` ends the session.
 
-TAP output.  Environment as for tests/fixtures.py (GOINSPECT, FIXTURE_BIN).
+TAP output.  Environment as for tests/fixtures.py (GOINSPECT, FIXTURE_BIN,
+GOINSPECT_SLOW).
 """
 
 import fcntl
@@ -54,13 +55,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from fixtures import (SCRUB_ENV, compare_blocks, goinspect_path,  # noqa: E402
-                      split_dump, thread_problems, EPERM_RE)
+                      split_dump, thread_problems, EPERM_RE, SLOW)
 
 BIN = os.environ.get('FIXTURE_BIN', os.path.join(HERE, 'fixture-bin'))
 TOOLCHAINS = ['1.19', '1.26', '1.27']
 MODES = ['default', 'stripped']
 GOROUTINES = 2000
-TIMEOUT = 30.0
+TIMEOUT = 30.0 * SLOW     # GOINSPECT_SLOW (tests/valgrind.sh)
 ROWS, COLS = 40, 160
 TESTS = ['prompt', 'idle', 'help', 'prefix', 'tabcmd', 'tabgid', 'tabglobal',
          'tabfield', 'tabtype', 'hold', 'release', 'ctrlc', 'quit', 'pager', 'ctrld', 'piped',
@@ -292,7 +293,7 @@ class Case:
                    ([] if out.strip() else ['`gor` printed nothing']))
 
         s.send('thre\t')
-        s.expect(re.escape('threads '), 10)
+        s.expect(re.escape('threads '), 10 * SLOW)
         out = s.command('')
         tids = sorted(int(t) for t in os.listdir('/proc/%d/task' % self.fixture.pid))
         shown = sorted(int(m) for m in re.findall(r'^\s*-?\d+\s+(\d+)\s', out, re.M))
@@ -337,7 +338,7 @@ class Case:
             if sum(1 for i in ids if i.startswith(word[:k])) == 1:
                 break
         s.send('bt ' + word[:k] + '\t')
-        s.expect(re.escape('bt ' + word[:k]) + '.*' + re.escape(word[k:] + ' '), 15)
+        s.expect(re.escape('bt ' + word[:k]) + '.*' + re.escape(word[k:] + ' '), 15 * SLOW)
         out = s.command('')
         self.check('tabgid', self.block_diag(out, [goid]))
 
@@ -347,7 +348,7 @@ class Case:
         drops the completed line."""
         s.send(typed + '\t')
         try:
-            s.expect(re.escape(typed) + '.*' + re.escape(rest), 15)
+            s.expect(re.escape(typed) + '.*' + re.escape(rest), 15 * SLOW)
             self.check(key, [])
         except Fail as e:
             self.check(key, [str(e)])
@@ -368,7 +369,7 @@ class Case:
 
     def ctrl_c(self, s):
         s.send('goroutines\r')
-        s.expect(r'goroutine \d+ \[', 15)
+        s.expect(r'goroutine \d+ \[', 15 * SLOW)
         s.send('\x03')
         diag = []
         out = s.prompt()
@@ -419,7 +420,7 @@ class Case:
         p = subprocess.run([goinspect_path(), '-p', str(self.fixture.pid)],
                            input=b'goroutines\n# a comment\n\nbt 1\n', env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=60)
+                           timeout=60 * SLOW)
         out = p.stdout.decode(errors='replace')
         diag = []
         if p.returncode != 0:

@@ -36,7 +36,8 @@ making progress.  Ground truth is what the fixtures print themselves
 Prints TAP.  Environment: GOINSPECT, FIXTURE_BIN (as for the other tests),
 SAFETY_TOOLCHAIN (fixtures of this Go release, default 1.26),
 SAFETY_TRIALS (kills of each kind, default 30), SAFETY_MANY (goroutines
-of the big fixture, default 20000), GO126 (go command for the 386 build).
+of the big fixture, default 20000), GO126 (go command for the 386 build),
+GOINSPECT_SLOW (a factor for the times goinspect is allowed).
 Run one group: python3 tests/safety.py kills tracers.
 """
 
@@ -62,8 +63,12 @@ TRIALS = int(os.environ.get("SAFETY_TRIALS", "30"))
 MANY = int(os.environ.get("SAFETY_MANY", "20000"))
 GO = os.environ.get("GO126", "/usr/local/go/bin/go")
 
+# GOINSPECT_SLOW=N multiplies the times this script allows goinspect
+# (tests/valgrind.sh sets it: under valgrind goinspect is many times slower).
+SLOW = float(os.environ.get("GOINSPECT_SLOW") or 1)
+
 EXIT_CODES = {0, 1, 2, 3, 64}
-GI_TIMEOUT = 60          # seconds for one goinspect run: a hang fails
+GI_TIMEOUT = 60 * SLOW   # seconds for one goinspect run: a hang fails
 READY_TIMEOUT = 60       # seconds for a fixture to write its dump
 SANITIZER_RE = re.compile(r"(AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer"
                           r"|runtime error:|MemorySanitizer|valgrind)", re.I)
@@ -294,7 +299,7 @@ def traced_by(pid, tracer):
 
 def wait_traced(pid, tracer, proc, timeout=20):
     """Poll until tracer holds a thread of pid; False if proc ended first."""
-    end = time.monotonic() + timeout
+    end = time.monotonic() + timeout * SLOW
     while time.monotonic() < end:
         if traced_by(pid, tracer):
             return True
@@ -516,7 +521,7 @@ def t_tstp():
         p.wait()
         raise Skip("goinspect finished before it could be signalled")
     p.send_signal(signal.SIGTSTP)
-    end = time.monotonic() + 30
+    end = time.monotonic() + 30 * SLOW
     while proc_state(p.pid) != "T" and p.poll() is None and time.monotonic() < end:
         time.sleep(0.005)
     suspended = proc_state(p.pid) == "T"
@@ -529,8 +534,11 @@ def t_tstp():
     except subprocess.TimeoutExpired:
         p.kill()
         return diag + ["goinspect did not finish after SIGCONT"]
-    if not suspended:
-        raise Skip("SIGTSTP did not suspend goinspect here (exit %d)" % p.returncode)
+    if not suspended and not diag and p.returncode == 0:
+        # valgrind ignores a SIGTSTP left at its default action (its
+        # m_signals.c, default_action): the target was checked, no more.
+        raise Skip("SIGTSTP did not suspend goinspect here (valgrind?); target"
+                   " unharmed, exit 0")
     if p.returncode != 0:
         diag.append("after SIGCONT goinspect exited %d: %s" % (p.returncode, err[-300:]))
     return diag
@@ -570,9 +578,13 @@ def t_second_goinspect():
         p.wait()
         raise Skip("the first goinspect finished before it could be frozen")
     p.send_signal(signal.SIGSTOP)       # cannot be blocked: it holds on
+    # The holder's name as the kernel has it (not "goinspect" under valgrind).
+    with open("/proc/%d/comm" % p.pid) as f:
+        comm = f.read().strip()
     try:
         r = gi(["-p", str(fx.pid), "goroutines"])
-        diag = one_line_error(r, 2, r"already traced by process %d \(goinspect\)" % p.pid)
+        diag = one_line_error(r, 2, r"already traced by process %d \(%s\)"
+                              % (p.pid, re.escape(comm)))
     finally:
         p.send_signal(signal.SIGCONT)
     _, err = p.communicate(timeout=GI_TIMEOUT)
@@ -610,8 +622,9 @@ def chaos_runs(modes, trials, until_gone=False, args=("goroutines",), allowed=(0
     diag, seen = [], {}
     exe = fixture_path("chaos")
     for i in range(trials):
+        # The exit or exec comes within the time of a few goinspect runs.
         env = {"GOINSPECT_CHAOS": modes,
-               "GOINSPECT_CHAOS_MS": str(RNG.randint(0, 300))}
+               "GOINSPECT_CHAOS_MS": str(RNG.randint(0, int(300 * SLOW)))}
         fx = Fixture(exe, env)
         reap_in_background(fx.proc)
         try:
@@ -766,6 +779,22 @@ def t_nobody_vs_root():
         r = gi(["-p", str(fx.pid), "goroutines"], user="nobody")
         return one_line_error(r, 2, r"Permission denied.*CAP_SYS_PTRACE") + \
             thread_problems(fx.pid)
+    finally:
+        fx.stop()
+
+
+@S.test("perms", "as nobody against root's target, --exe given: the error names the owner")
+def t_nobody_vs_root_exe():
+    need_root()
+    fx = Fixture(fixture_path("gconly"))
+    try:
+        exe = world_copy(fixture_path("gconly"))
+        r = gi(["--exe", exe, "-p", str(fx.pid), "goroutines"], user="nobody")
+        # The attach itself is refused here.  The owner comes before any
+        # Yama advice: with another owner, ptrace_scope is not the cause.
+        return one_line_error(r, 2, r"Permission denied: process %d belongs to"
+                              r" uid 0, goinspect runs as uid \d+ .*CAP_SYS_PTRACE"
+                              % fx.pid) + thread_problems(fx.pid)
     finally:
         fx.stop()
 

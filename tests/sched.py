@@ -22,6 +22,8 @@ GOINSPECT = os.environ.get('GOINSPECT', os.path.join(HERE, '..', 'src', 'goinspe
 BIN = os.environ.get('FIXTURE_BIN', os.path.join(HERE, 'fixture-bin'))
 TOOLCHAINS = ['1.19', '1.26', '1.27']
 MODES = ['default', 'stripped']
+# GOINSPECT_SLOW=N multiplies the timeouts on goinspect (tests/valgrind.sh).
+SLOW = float(os.environ.get('GOINSPECT_SLOW') or 1)
 n = failed = skipped = 0
 
 
@@ -44,7 +46,7 @@ def skip(desc, why):
 
 def gi(pid, *args, js=True):
     r = subprocess.run([GOINSPECT] + (['--json'] if js else []) + ['-p', str(pid)] + list(args),
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=60 * SLOW)
     if r.returncode != 0:
         raise RuntimeError('goinspect %s: exit %d: %s' % (' '.join(args), r.returncode,
                                                           r.stderr.strip()))

@@ -31,6 +31,8 @@ import stackcmp  # noqa: E402
 GOINSPECT = os.environ.get('GOINSPECT', os.path.join(HERE, '..', 'src', 'goinspect'))
 CACHE = os.environ.get('GOINSPECT_CACHE',
                        os.path.join(os.path.expanduser('~'), '.cache', 'goinspect'))
+# GOINSPECT_SLOW=N multiplies the timeouts on goinspect (tests/valgrind.sh).
+SLOW = float(os.environ.get('GOINSPECT_SLOW') or 1)
 
 # package, version, binary inside the package, arguments that make it wait,
 # the Go release that built it (what `info` must say, minor only).
@@ -110,14 +112,14 @@ def run_case(tap, pkg, version, inner, args, want):
     try:
         wait_quiet(p.pid)
         info = subprocess.run([GOINSPECT, '--json', '-p', str(p.pid), 'info'],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60 * SLOW)
         ver = json.loads(info.stdout)['go_version'] if info.returncode == 0 else ''
         in_file = ver.encode() in open(exe, 'rb').read() if ver else False
         tap.ok(ver.startswith(want + '.') and in_file,
                '%s: info names the Go release (%s)' % (name, ver or info.stderr.strip()),
                [] if ver else info.stderr.splitlines()[:5])
         gi = subprocess.run([GOINSPECT, '-p', str(p.pid), 'goroutines', '-a'],
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=60 * SLOW)
         os.kill(p.pid, signal.SIGQUIT)
         p.wait(timeout=30)
         errf.seek(0)

@@ -37,7 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOOLCHAINS = ["1.19", "1.26", "1.27"]
 MODES = ["default", "stripped"]
 READY_TIMEOUT = 30.0
-RUN_TIMEOUT = 60.0
+# GOINSPECT_SLOW=N multiplies the timeouts on goinspect (tests/valgrind.sh).
+RUN_TIMEOUT = 60.0 * float(os.environ.get("GOINSPECT_SLOW") or 1)
 SCRUB_ENV = ("GOTRACEBACK", "GODEBUG", "GOGC", "GOMEMLIMIT", "GOMAXPROCS",
              "GOINSPECT_OUT", "GOEXPERIMENT")
 

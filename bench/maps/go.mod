@@ -1,0 +1,3 @@
+module goinspect/bench/maps
+
+go 1.19
