@@ -68,6 +68,19 @@ static int same_str(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* Two channels' closed flag and waiting goroutines (a nil channel has
+ * none read). */
+static int same_wait(const struct govalue *a, const struct govalue *b)
+{
+	if (!a->wait || !b->wait)
+		return a->wait == b->wait;
+	return a->closed == b->closed && a->wait->nrecv == b->wait->nrecv &&
+	       a->wait->nsend == b->wait->nsend &&
+	       !memcmp(a->wait->ids, b->wait->ids,
+		       (a->wait->nrecv + a->wait->nsend) *
+		       sizeof(*a->wait->ids));
+}
+
 /* Are two trees equal, node for node? */
 static int same(const struct govalue *a, const struct govalue *b)
 {
@@ -81,13 +94,10 @@ static int same(const struct govalue *a, const struct govalue *b)
 	if (a->flags & VF_BYTES)
 		return a->nbytes == b->nbytes && a->omitted == b->omitted &&
 		       !memcmp(a->bytes, b->bytes, a->nbytes);
-	if (k == GK_CHAN)
-		return a->cap == b->cap && a->closed == b->closed &&
-		       a->nrecv == b->nrecv && a->nsend == b->nsend &&
-		       !memcmp(a->waiters, b->waiters, (a->nrecv + a->nsend) *
-			       sizeof(*a->waiters));
+	if (k == GK_CHAN && !same_wait(a, b))
+		return 0;
 	if ((k == GK_COMPLEX64 || k == GK_COMPLEX128 || k == GK_SLICE ||
-	     k == GK_ARRAY) && a->cap != b->cap)
+	     k == GK_ARRAY || k == GK_CHAN) && a->cap != b->cap)
 		return 0;
 	if ((k == GK_INTERFACE || k == GK_FUNC) && !same_str(a->str, b->str))
 		return 0;

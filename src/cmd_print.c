@@ -867,11 +867,13 @@ static void ob_ids(struct obuf *f, const int64_t *ids, uint64_t n, char sep)
 
 static void text_chan(struct obuf *f, const struct govalue *v)
 {
-	ob_printf(f, "len %llu cap %llu%s recvq [", (unsigned long long)v->len,
+	ob_printf(f, "len %llu cap %llu%s buf ", (unsigned long long)v->len,
 		  (unsigned long long)v->cap, v->closed ? " closed" : "");
-	ob_ids(f, v->waiters, v->nrecv, ' ');
+	text_list(f, v, 0);
+	ob_puts(f, " recvq [");
+	ob_ids(f, v->wait->ids, v->wait->nrecv, ' ');
 	ob_puts(f, "] sendq [");
-	ob_ids(f, v->waiters + v->nrecv, v->nsend, ' ');
+	ob_ids(f, v->wait->ids + v->wait->nrecv, v->wait->nsend, ' ');
 	ob_putc(f, ']');
 }
 
@@ -1082,12 +1084,14 @@ static void json_struct(struct obuf *f, const struct govalue *v)
 
 static void json_chan(struct obuf *f, const struct govalue *v)
 {
-	ob_printf(f, "{\"len\":%llu,\"cap\":%llu,\"closed\":%s,\"recvq\":[",
+	ob_printf(f, "{\"len\":%llu,\"cap\":%llu,\"closed\":%s,\"buf\":",
 		  (unsigned long long)v->len, (unsigned long long)v->cap,
 		  v->closed ? "true" : "false");
-	ob_ids(f, v->waiters, v->nrecv, ',');
+	json_list(f, v);
+	ob_puts(f, ",\"recvq\":[");
+	ob_ids(f, v->wait->ids, v->wait->nrecv, ',');
 	ob_puts(f, "],\"sendq\":[");
-	ob_ids(f, v->waiters + v->nrecv, v->nsend, ',');
+	ob_ids(f, v->wait->ids + v->wait->nrecv, v->wait->nsend, ',');
 	ob_puts(f, "]}");
 }
 

@@ -11,8 +11,9 @@
  *     is a single group; table: groups.data 16, groups.lengthMask 24; a
  *     group starts with 8 control bytes, a slot is full when its control
  *     byte has the top bit clear (empty 0x80, deleted 0xfe).
- *   hchan: qcount 0, dataqsiz 8, closed 28; recvq.first 56 / sendq.first
- *     72 before 1.23, 64 / 80 since (hchan.timer); sudog: g 0, next 8.
+ *   hchan: qcount 0, dataqsiz 8, buf 16, elemsize 24 (uint16), closed 28;
+ *     recvx 48, recvq.first 56 / sendq.first 72 before 1.23, recvx 56,
+ *     64 / 80 since (hchan.timer); sudog: g 0, next 8.
  *   eface: type, data; iface: itab (itab._type at 8), data.
  */
 #define _GNU_SOURCE
@@ -852,6 +853,7 @@ static void read_map(struct vctx *c, const struct gotype *t, uint64_t addr,
 static void waitq(struct vctx *c, uint64_t first, struct govalue *v,
 		  uint32_t *count, size_t *wcap)
 {
+	struct chanwait *w = v->wait;
 	uint64_t s = first;
 
 	/* Bounded over the whole value: a slice of channels whose queues
@@ -863,17 +865,52 @@ static void waitq(struct vctx *c, uint64_t first, struct govalue *v,
 		if (rdu64(c->mem, s, &g) < 0 ||
 		    gotypes_goid(c->ts, c->mem, g, &id) < 0)
 			return unreadable(c, v, s, 16);
-		arena_grow(c->arena, (void **)&v->waiters, wcap,
-			   (size_t)v->nrecv + v->nsend + 1,
-			   sizeof(*v->waiters));
-		v->waiters[v->nrecv + v->nsend] = id;
+		arena_grow(c->arena, (void **)&w->ids, wcap,
+			   (size_t)w->nrecv + w->nsend + 1, sizeof(*w->ids));
+		w->ids[w->nrecv + w->nsend] = id;
 		(*count)++;
 		if (rdu64(c->mem, s + 8, &s) < 0)
 			return unreadable(c, v, s + 8, 8);
 	}
 }
 
-static void read_chan(struct vctx *c, uint64_t addr, struct govalue *v)
+/*
+ * The buffered elements of a channel, oldest first: qcount of them in the
+ * ring buf[dataqsiz], from index recvx on.  Checked against the type:
+ * hchan.elemsize must be the element type's size.
+ */
+static void read_chan_elems(struct vctx *c, const struct gotype *t,
+			    const uint64_t *h, uint64_t recvx,
+			    struct govalue *v)
+{
+	const struct gotype *e = t->elem;
+	uint64_t qcount = h[0], size = h[1], buf = h[2], k;
+
+	if (!qcount)
+		return;
+	if (!e || (h[3] & 0xffff) != e->size || qcount > size ||
+	    recvx >= size || (e->size && size > (1ull << 48) / e->size))
+		return set_err(c, v, "channel buffer (len %llu cap %llu, element"
+			       " size %llu) does not fit its type",
+			       (unsigned long long)qcount,
+			       (unsigned long long)size,
+			       (unsigned long long)(h[3] & 0xffff));
+	k = limit(qcount, c->o.max_elems, HARD_MAX_ELEMS);
+	if (c->nodes + k > HARD_MAX_NODES) {
+		k = c->nodes < HARD_MAX_NODES ? HARD_MAX_NODES - c->nodes : 0;
+		c->partial = 1;
+	}
+	v->kids = arena_array(c->arena, k, sizeof(*v->kids));
+	for (uint64_t i = 0; i < k; i++) {
+		read_value(c, e, buf + ((recvx + i) % size) * e->size,
+			   &v->kids[i]);
+		v->nkids = i + 1;
+	}
+	v->omitted = qcount - k;
+}
+
+static void read_chan(struct vctx *c, const struct gotype *t, uint64_t addr,
+		      struct govalue *v)
 {
 	uint64_t hdr, h[11];
 	size_t wcap = 0;
@@ -891,8 +928,14 @@ static void read_chan(struct vctx *c, uint64_t addr, struct govalue *v)
 	v->len = h[0];
 	v->closed = (uint32_t)(h[3] >> 32) != 0;
 	v->cap = h[1];
-	waitq(c, new ? h[8] : h[7], v, &v->nrecv, &wcap);
-	waitq(c, new ? h[10] : h[9], v, &v->nsend, &wcap);
+	v->wait = arena_array(c->arena, 1, sizeof(*v->wait));
+	memset(v->wait, 0, sizeof(*v->wait));
+	waitq(c, new ? h[8] : h[7], v, &v->wait->nrecv, &wcap);
+	/* An error replaces v->wait by its message. */
+	if (!(v->flags & VF_ERROR))
+		waitq(c, new ? h[10] : h[9], v, &v->wait->nsend, &wcap);
+	if (!(v->flags & VF_ERROR))
+		read_chan_elems(c, t, h, new ? h[7] : h[6], v);
 }
 
 /* ---- dispatch ---- */
@@ -918,7 +961,7 @@ static void read_value(struct vctx *c, const struct gotype *t, uint64_t addr,
 	case GK_FUNC: read_func(c, addr, v); break;
 	case GK_INTERFACE: read_iface(c, t, addr, v); break;
 	case GK_MAP: read_map(c, t, addr, v); break;
-	case GK_CHAN: read_chan(c, addr, v); break;
+	case GK_CHAN: read_chan(c, t, addr, v); break;
 	case GK_INVALID:
 		set_err(c, v, "type %s could not be decoded", t->name);
 		break;

@@ -41,6 +41,13 @@ enum {
  * the flags say which member holds).  Everything a tree points to (kids,
  * bytes, strings) lies in an arena that the root owns.
  */
+/* The goroutines waiting on a channel: ids[0:nrecv] receive, then
+ * ids[nrecv:nrecv+nsend] send. */
+struct chanwait {
+	uint32_t nrecv, nsend;
+	int64_t *ids;
+};
+
 struct govalue {
 	const struct gotype *type;
 	uint64_t addr;
@@ -59,19 +66,16 @@ struct govalue {
 					 * pairs, the pointee, an
 					 * interface's value */
 		char *bytes;    /* VF_BYTES: string / []byte content read */
-		int64_t *waiters;       /* chan: recvq goids, then sendq */
 	};
 	union {
 		uint64_t nkids;
 		uint64_t nbytes;
-		struct {
-			uint32_t nrecv, nsend;  /* chan */
-		};
 	};
 	uint64_t omitted;       /* elements or bytes left out by a limit */
 	union {
 		char *err;      /* VF_ERROR: why it could not be read */
 		char *str;      /* dynamic type name, function name */
+		struct chanwait *wait;  /* chan (never NULL once read) */
 	};
 	uint32_t flags;
 	uint32_t closed;        /* chan */

@@ -194,10 +194,12 @@ def expected(case, extra):
     v = case["value"]
     name = case["expr"]
     if case["type"].startswith("chan ") and v is not None:
-        v = dict(v)
-        v["closed"] = name == "main.gClosed"
-        v["recvq"] = sorted(extra["recvq"] or []) if name == "main.gRecvChan" else []
-        v["sendq"] = sorted(extra["sendq"] or []) if name == "main.gChan" else []
+        # In goinspect's order: len, cap, closed, buf (the fixture's own
+        # record of what it left buffered), recvq, sendq.
+        v = {"len": v["len"], "cap": v["cap"],
+             "closed": name == "main.gClosed", "buf": v["buf"],
+             "recvq": sorted(extra["recvq"] or []) if name == "main.gRecvChan" else [],
+             "sendq": sorted(extra["sendq"] or []) if name == "main.gChan" else []}
     return v
 
 
