@@ -63,7 +63,7 @@ _goinspect()
 
     if [[ -z $cmd ]]; then
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "-p --pid --json -a --all -v --verbose --force-version -h --help --version" -- "$cur"))
+            COMPREPLY=($(compgen -W "-p --pid -j --json -a --all -v --verbose --force-version -h --help --version" -- "$cur"))
         else
             COMPREPLY=($(compgen -W "$(_goinspect_commands)" -- "$cur"))
         fi

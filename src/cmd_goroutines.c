@@ -284,7 +284,9 @@ static int list(struct cmd_ctx *c, struct snapshot *s, const uint64_t *ids,
 	for (size_t i = 0; i < s->ng; i++) {
 		const struct gsnap *g = &s->g[i];
 
-		if (cmd_stop_requested()) {     /* Ctrl-C in the REPL */
+		/* Ctrl-C in the REPL, or output nobody reads any more (a
+		 * closed pipe: `| head`): formatting the rest is wasted. */
+		if (cmd_stop_requested() || ferror(c->out)) {
 			partial = 1;
 			break;
 		}

@@ -181,7 +181,9 @@ static int map_file(struct elfimg *img, pid_t pid, const char *path)
 	else
 		snprintf(img->path, sizeof(img->path), "%s",
 			 path ? path : link);
-	img->fd = open(path ? path : link, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO given as --exe must not hang the open; it is
+	 * refused below as not a regular file. */
+	img->fd = open(path ? path : link, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (img->fd < 0) {
 		int err = errno;
 
@@ -192,7 +194,11 @@ static int map_file(struct elfimg *img, pid_t pid, const char *path)
 			 "");
 		return -1;
 	}
-	if (fstat(img->fd, &st) != 0 || st.st_size <= 0) {
+	if (fstat(img->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		diag_set("%s: not a regular file", img->path);
+		return -1;
+	}
+	if (st.st_size <= 0) {
 		diag_set("%s: empty or unreadable file", img->path);
 		return -1;
 	}

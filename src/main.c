@@ -68,7 +68,7 @@ static void usage(void)
 	       "Options:\n"
 	       "  -p, --pid PID|NAME       the Go process to inspect (a name"
 	       " must be unique)\n"
-	       "      --json               machine-readable output\n"
+	       "  -j, --json               machine-readable output\n"
 	       "  -a, --all                system goroutines and runtime frames"
 	       " too\n"
 	       "  -v, --verbose            report the pause and bytes read on"
@@ -174,7 +174,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	 * "goinspect: ..." like every other, whatever path ran us. */
 	argv[0] = (char *)"goinspect";
 	/* '+': stop at the command, so its own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+p:avh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:javh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pid = pid_or_name(optarg, &o->name); break;
 		case 'j': o->json = 1; break;
