@@ -763,6 +763,18 @@ struct valstream {
 	struct valarena scratch;        /* one entry at a time */
 };
 
+/*
+ * A limit is reached after shown entries: stop the walk (1) and count the
+ * rest from the map's header, as len() does, so that --max-elems 1 on a
+ * map of millions reads one group, not the whole map.  A header count
+ * below what was seen (a map being written) still says more follow.
+ */
+static int map_full(struct mapread *r, uint64_t shown)
+{
+	r->v->omitted = r->v->len > shown ? r->v->len - shown : 1;
+	return 1;
+}
+
 static int log_entry(void *ctx, uint64_t k, uint64_t e)
 {
 	struct mapread *r = ctx;
@@ -772,10 +784,8 @@ static int log_entry(void *ctx, uint64_t k, uint64_t e)
 	struct govalue kv, ev;
 	struct entlog *l;
 
-	if (s->n >= r->max || c->nodes >= HARD_MAX_NODES) {
-		r->v->omitted++;
-		return 0;
-	}
+	if (s->n >= r->max || c->nodes >= HARD_MAX_NODES)
+		return map_full(r, s->n);
 	xgrow((void **)&s->ents, &s->cap, s->n + 1, sizeof(*s->ents));
 	l = &s->ents[s->n++];
 	*l = (struct entlog){ k, e, c->nodes, (uint32_t)c->map_groups,
@@ -793,10 +803,8 @@ static int collect_entry(void *ctx, uint64_t k, uint64_t e)
 	struct mapread *r = ctx;
 	struct govalue *v = r->v;
 
-	if (v->nkids / 2 >= r->max || r->c->nodes >= HARD_MAX_NODES) {
-		v->omitted++;
-		return 0;
-	}
+	if (v->nkids / 2 >= r->max || r->c->nodes >= HARD_MAX_NODES)
+		return map_full(r, v->nkids / 2);
 	/* Past the first MAP_FEW entries, room for all that the header
 	 * counts: a big map is then not copied as it grows (each copy stays
 	 * in the arena), and a count that is garbage costs nothing as long
