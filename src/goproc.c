@@ -276,7 +276,8 @@ int goproc_open_exe(struct goproc *gp, pid_t pid, const char *force_version,
 	rc = open_exe(gp, pid, force_version, exe);
 	/* A process that exits or execs meanwhile makes some read fail;
 	 * say that rather than which read it was. */
-	if (rc && target_check_alive(&gp->tgt) < 0)
+	if (rc && (target_check_exiting(&gp->tgt) < 0 ||
+		   target_check_alive(&gp->tgt) < 0))
 		return EXIT_ATTACH;
 	return rc;
 }

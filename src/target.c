@@ -228,6 +228,19 @@ int target_open(struct target *t, pid_t pid)
 	return 0;
 }
 
+int target_check_exiting(struct target *t)
+{
+	char state = read_kstate(t->pid, t->pid), comm[64];
+
+	if (state != 'Z' && state != 'X')
+		return 0;
+	target_comm(t->pid, comm, sizeof(comm));
+	diag_set("process %d (%s) has exited: it is a zombie that its parent"
+		 " has not reaped, with nothing left to inspect", (int)t->pid,
+		 comm);
+	return -1;
+}
+
 int target_check_alive(struct target *t)
 {
 	char path[64], comm[64];

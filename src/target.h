@@ -103,6 +103,13 @@ size_t target_readv(struct target *t, struct target_iov *v, size_t n);
 void target_reader_init(struct target *r, const struct target *t);
 void target_reader_done(struct target *t, struct target *r);
 
+/*
+ * After a failure while opening: is the main thread a zombie (the process
+ * exited; its other threads may still be going away)?  Returns -1 with
+ * that reason set, else 0.
+ */
+int target_check_exiting(struct target *t);
+
 /* Time in microseconds between two timespecs. */
 long target_elapsed_us(const struct timespec *a, const struct timespec *b);
 
