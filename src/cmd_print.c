@@ -656,6 +656,18 @@ static void go_float(char *out, size_t len, double d, int is32)
 	out[o] = 0;
 }
 
+/* A complex value as Go's %v prints it: (re+imi). */
+static void go_complex(char *out, size_t len, const struct govalue *v)
+{
+	int is64 = v->type->kind == GK_COMPLEX64;
+	char re[64], im[64];
+
+	go_float(re, sizeof(re), v->n.f, is64);
+	go_float(im, sizeof(im), v->imag, is64);
+	snprintf(out, len, "(%s%s%si)", re,
+		 im[0] == '-' || im[0] == '+' ? "" : "+", im);
+}
+
 /* ---- text ---- */
 
 /* Length of the valid UTF-8 sequence at s, its code point; 0 if invalid. */
@@ -770,7 +782,7 @@ static void text_value(struct obuf *f, const struct govalue *v, int top);
 
 static void text_scalar(struct obuf *f, const struct govalue *v)
 {
-	char a[64], b[64];
+	char a[160];
 	int k = v->type->kind;
 
 	switch (k) {
@@ -786,10 +798,8 @@ static void text_scalar(struct obuf *f, const struct govalue *v)
 		ob_puts(f, a);
 		break;
 	case GK_COMPLEX64: case GK_COMPLEX128:
-		go_float(a, sizeof(a), v->n.f, k == GK_COMPLEX64);
-		go_float(b, sizeof(b), v->imag, k == GK_COMPLEX64);
-		ob_printf(f, "(%s%s%si)", a,
-			  b[0] == '-' || b[0] == '+' ? "" : "+", b);
+		go_complex(a, sizeof(a), v);
+		ob_puts(f, a);
 		break;
 	default: ob_u64(f, v->n.u);
 	}
@@ -988,7 +998,7 @@ static void json_value(struct obuf *f, const struct govalue *v);
 
 static void json_num(struct obuf *f, const struct govalue *v)
 {
-	char a[64], b[64];
+	char a[160];
 	int k = v->type->kind;
 
 	switch (k) {
@@ -1006,10 +1016,8 @@ static void json_num(struct obuf *f, const struct govalue *v)
 		}
 		break;
 	case GK_COMPLEX64: case GK_COMPLEX128:
-		go_float(a, sizeof(a), v->n.f, k == GK_COMPLEX64);
-		go_float(b, sizeof(b), v->imag, k == GK_COMPLEX64);
-		ob_printf(f, "\"(%s%s%si)\"", a,
-			  b[0] == '-' || b[0] == '+' ? "" : "+", b);
+		go_complex(a, sizeof(a), v);
+		ob_printf(f, "\"%s\"", a);
 		break;
 	default: ob_u64(f, v->n.u);
 	}

@@ -426,6 +426,7 @@ void gscan_prefetch(struct goproc *gp, struct gscan *sc, int flags)
 {
 	uint64_t allgs, n;
 	uint64_t *ptrs;
+	size_t img2_len;
 
 	memset(sc, 0, sizeof(*sc));
 	if (read_allgs_header(gp, &allgs, &n) < 0)
@@ -445,9 +446,9 @@ void gscan_prefetch(struct goproc *gp, struct gscan *sc, int flags)
 	/* Touch the buffers of step 2 now: page faults on fresh memory would
 	 * otherwise be paid while the target is stopped.  img2 only receives
 	 * the g structures that changed, usually few. */
-	sc->img2 = xmalloc(sc->plan.n * (size_t)gp->L->g.size + 1);
-	memset(sc->img2, 0, sc->plan.n * (size_t)gp->L->g.size < PRETOUCH_MAX ?
-	       sc->plan.n * (size_t)gp->L->g.size : PRETOUCH_MAX);
+	img2_len = sc->plan.n * (size_t)gp->L->g.size;
+	sc->img2 = xmalloc(img2_len + 1);
+	memset(sc->img2, 0, img2_len < PRETOUCH_MAX ? img2_len : PRETOUCH_MAX);
 	step2_arrays(sc, n + ALLGS_SLACK);
 	sc->have = 1;
 }
@@ -764,11 +765,15 @@ static void *rereader_run(void *arg)
 static void reread_planned(struct goproc *gp, struct gscan *sc, uint8_t *ok,
 			   int flags, struct snapshot *s)
 {
-	size_t gsize = (size_t)gp->L->g.size, next = 0;
-	size_t nw = reread_threads(sc->plan.n) < sc->nhot ?
-		    reread_threads(sc->plan.n) : sc->nhot;
-	struct rereader *w = xcalloc(nw, sizeof(*w));
+	size_t gsize = (size_t)gp->L->g.size, next = 0, nw;
+	struct rereader *w;
 	sigset_t all, old;
+
+	nw = reread_threads(sc->plan.n);
+	if (nw > sc->nhot)
+		nw = sc->nhot;          /* the buffers step 1 prepared */
+	sc->nthreads = nw;
+	w = xcalloc(nw, sizeof(*w));
 
 	for (size_t p = 0; p < nw; p++) {
 		w[p].gp = gp;
@@ -827,7 +832,7 @@ int gscan_read(struct goproc *gp, struct gscan *sc, int flags,
 	diag_debug("stopped: allgs %ld us, %zu g in %zu pieces re-read and"
 		   " compared %ld us (%zu threads), %zu new g %ld us,"
 		   " %zu stacks %ld us; %zu stacks kept", t1 - t0, sc->n2,
-		   sc->plan.niov, t2 - t1, reread_threads(sc->plan.n), extra,
+		   sc->plan.niov, t2 - t1, sc->nthreads, extra,
 		   t3 - t2, sc->fresh, usec_now() - t3, sc->reused);
 	return 0;
 }

@@ -58,7 +58,7 @@ struct gscan {
 	uint8_t *state;                 /* GS_* */
 	uint8_t *ok2;                   /* g i was read in step 2 */
 	uint8_t *hot;                   /* nhot batch buffers, one a thread */
-	size_t nhot;
+	size_t nhot, nthreads;          /* nthreads re-read in step 2 */
 	const uint8_t **img;            /* the image to decode */
 	uint8_t *extra;                 /* images of g that step 1 had not */
 	size_t reused, fresh;           /* how many stacks kept / read now */

@@ -311,9 +311,14 @@ static int is_byte(const struct gotype *t)
 	return t && t->kind == GK_UINT8;
 }
 
-/* n elements of t at base, at most what the limits allow. */
-static void read_elems(struct vctx *c, const struct gotype *t, uint64_t base,
-		       uint64_t n, struct govalue *v)
+/*
+ * n elements of t from a ring of ring slots at base, starting at slot
+ * first (first < ring, n <= ring), at most what the limits allow.  An
+ * array or slice is a ring that never wraps; a channel's buffer wraps.
+ */
+static void read_ring(struct vctx *c, const struct gotype *t, uint64_t base,
+		      uint64_t first, uint64_t ring, uint64_t n,
+		      struct govalue *v)
 {
 	uint64_t k = limit(n, c->o.max_elems, HARD_MAX_ELEMS);
 
@@ -323,10 +328,19 @@ static void read_elems(struct vctx *c, const struct gotype *t, uint64_t base,
 	}
 	v->kids = arena_array(c->arena, k, sizeof(*v->kids));
 	for (uint64_t i = 0; i < k; i++) {
-		read_value(c, t, base + i * t->size, &v->kids[i]);
+		uint64_t slot = first + i < ring ? first + i : first + i - ring;
+
+		read_value(c, t, base + slot * t->size, &v->kids[i]);
 		v->nkids = i + 1;
 	}
 	v->omitted = n - k;
+}
+
+/* n elements of t at base, at most what the limits allow. */
+static void read_elems(struct vctx *c, const struct gotype *t, uint64_t base,
+		       uint64_t n, struct govalue *v)
+{
+	read_ring(c, t, base, 0, n, n, v);
 }
 
 static void read_array(struct vctx *c, const struct gotype *t,
@@ -892,7 +906,7 @@ static void read_chan_elems(struct vctx *c, const struct gotype *t,
 			    struct govalue *v)
 {
 	const struct gotype *e = t->elem;
-	uint64_t qcount = h[0], size = h[1], buf = h[2], k;
+	uint64_t qcount = h[0], size = h[1], buf = h[2];
 
 	if (!qcount)
 		return;
@@ -903,18 +917,7 @@ static void read_chan_elems(struct vctx *c, const struct gotype *t,
 			       (unsigned long long)qcount,
 			       (unsigned long long)size,
 			       (unsigned long long)(h[3] & 0xffff));
-	k = limit(qcount, c->o.max_elems, HARD_MAX_ELEMS);
-	if (c->nodes + k > HARD_MAX_NODES) {
-		k = c->nodes < HARD_MAX_NODES ? HARD_MAX_NODES - c->nodes : 0;
-		c->partial = 1;
-	}
-	v->kids = arena_array(c->arena, k, sizeof(*v->kids));
-	for (uint64_t i = 0; i < k; i++) {
-		read_value(c, e, buf + ((recvx + i) % size) * e->size,
-			   &v->kids[i]);
-		v->nkids = i + 1;
-	}
-	v->omitted = qcount - k;
+	read_ring(c, e, buf, recvx, size, qcount, v);
 }
 
 static void read_chan(struct vctx *c, const struct gotype *t, uint64_t addr,

@@ -45,18 +45,10 @@ def main():
             tap.skip(n, why)
         return 0
     d = tempfile.mkdtemp(prefix='gi-bigdump-')
-    proc = subprocess.Popen([binary, '-n', str(N), '-out', d, '-truth', '-life', '5m'],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL,
-                            env={k: v for k, v in os.environ.items()
-                                 if k not in ('GOGC', 'GODEBUG', 'GOTRACEBACK',
-                                              'GOMAXPROCS')})
+    proc = churn.start_fixture([binary, '-n', str(N), '-out', d, '-truth',
+                                '-life', '5m'])
     try:
-        end = time.time() + 300
-        while not os.path.exists(os.path.join(d, 'ready')):
-            if proc.poll() is not None or time.time() > end:
-                raise RuntimeError('fixture did not get ready')
-            time.sleep(0.05)
+        churn.wait_ready(proc, d, 300)
         time.sleep(0.1)     # let the writer goroutine exit
         with open(os.path.join(d, 'stack.txt')) as f:
             truth = churn.blocks(f.read())

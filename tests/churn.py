@@ -196,6 +196,24 @@ def goinspect(args):
         p.stderr.decode(errors='replace')
 
 
+def start_fixture(argv):
+    """bench/goroutines with the runtime's settings at their defaults."""
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={k: v for k, v in os.environ.items()
+                                 if k not in ('GOGC', 'GODEBUG', 'GOTRACEBACK',
+                                              'GOMAXPROCS')})
+
+
+def wait_ready(proc, d, seconds):
+    """Wait for the fixture's d/ready (it has written stack.txt)."""
+    end = time.time() + seconds
+    while not os.path.exists(os.path.join(d, 'ready')):
+        if proc.poll() is not None or time.time() > end:
+            raise RuntimeError('fixture did not get ready')
+        time.sleep(0.05)
+
+
 def run_toolchain(tap, tc, go):
     names = ['%s: parked goroutines equal runtime.Stack in %d dumps while churning'
              % (tc, DUMPS),
@@ -207,19 +225,10 @@ def run_toolchain(tap, tc, go):
             tap.skip(n, why)
         return
     d = tempfile.mkdtemp(prefix='gi-churn-')
-    proc = subprocess.Popen([binary, '-n', str(PARKED), '-out', d, '-truth',
-                             '-churn', str(CHURNERS), '-life', '5m'],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL,
-                            env={k: v for k, v in os.environ.items()
-                                 if k not in ('GOGC', 'GODEBUG', 'GOTRACEBACK',
-                                              'GOMAXPROCS')})
+    proc = start_fixture([binary, '-n', str(PARKED), '-out', d, '-truth',
+                          '-churn', str(CHURNERS), '-life', '5m'])
     try:
-        end = time.time() + 120
-        while not os.path.exists(os.path.join(d, 'ready')):
-            if proc.poll() is not None or time.time() > end:
-                raise RuntimeError('fixture did not get ready')
-            time.sleep(0.05)
+        wait_ready(proc, d, 120)
         truth = blocks(open(os.path.join(d, 'stack.txt')).read())
         parked = {g: [MINUTES.sub('', b[0])] + b[1:] for g, b in truth.items()
                   if g > 0 and len(b) > 1 and b[1].startswith('main.park')}

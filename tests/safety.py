@@ -771,32 +771,32 @@ def need_root():
         raise Skip("needs setpriv(1) (util-linux)")
 
 
-@S.test("perms", "as nobody against root's target: one-line error naming the remedy")
-def t_nobody_vs_root():
+def nobody_vs_root(options, pattern):
+    """goinspect as nobody, with options, against a root target: a one-line
+    error matching pattern (%(pid)d is the target), exit 2, target intact."""
     need_root()
     fx = Fixture(fixture_path("gconly"))
     try:
-        r = gi(["-p", str(fx.pid), "goroutines"], user="nobody")
-        return one_line_error(r, 2, r"Permission denied.*CAP_SYS_PTRACE") + \
+        r = gi(options + ["-p", str(fx.pid), "goroutines"], user="nobody")
+        return one_line_error(r, 2, pattern % {"pid": fx.pid}) + \
             thread_problems(fx.pid)
     finally:
         fx.stop()
 
 
+@S.test("perms", "as nobody against root's target: one-line error naming the remedy")
+def t_nobody_vs_root():
+    return nobody_vs_root([], r"Permission denied.*CAP_SYS_PTRACE")
+
+
 @S.test("perms", "as nobody against root's target, --exe given: the error names the owner")
 def t_nobody_vs_root_exe():
-    need_root()
-    fx = Fixture(fixture_path("gconly"))
-    try:
-        exe = world_copy(fixture_path("gconly"))
-        r = gi(["--exe", exe, "-p", str(fx.pid), "goroutines"], user="nobody")
-        # The attach itself is refused here.  The owner comes before any
-        # Yama advice: with another owner, ptrace_scope is not the cause.
-        return one_line_error(r, 2, r"Permission denied: process %d belongs to"
-                              r" uid 0, goinspect runs as uid \d+ .*CAP_SYS_PTRACE"
-                              % fx.pid) + thread_problems(fx.pid)
-    finally:
-        fx.stop()
+    # --exe spares reading /proc/PID/exe, not the permission check that
+    # comes before any read.  The owner comes before any Yama advice:
+    # with another owner, ptrace_scope is not the cause.
+    return nobody_vs_root(["--exe", world_copy(fixture_path("gconly"))],
+                          r"Permission denied: process %(pid)d belongs to uid 0,"
+                          r" goinspect runs as uid \d+ .*CAP_SYS_PTRACE")
 
 
 @S.test("perms", "root without CAP_SYS_PTRACE against root's target: one-line error")
